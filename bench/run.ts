@@ -1,0 +1,41 @@
+import { writeFile } from 'node:fs/promises';
+import { machine, renderSection, type BenchSection } from './lib.ts';
+
+/** Each tool's benchmark, run in this order; `npm run bench -- dmarc` runs only the named ones. */
+const BENCHES: Record<string, () => Promise<{ bench: () => Promise<BenchSection[]> }>> = {
+  'immutable-id': () => import('./immutable-id.ts'),
+  dmarc: () => import('./dmarc.ts'),
+  'sync-check': () => import('./sync-check.ts'),
+  'move-report': () => import('./move-report.ts'),
+  bundle: () => import('./bundle.ts'),
+};
+
+const only = process.argv.slice(2);
+const sections: string[] = [];
+for (const [name, load] of Object.entries(BENCHES)) {
+  if (only.length && !only.includes(name)) continue;
+  let mod: { bench: () => Promise<BenchSection[]> };
+  try {
+    mod = await load();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
+    throw e;
+  }
+  console.log(`bench: ${name}…`);
+  for (const s of await mod.bench()) {
+    const text = renderSection(s);
+    console.log(text);
+    sections.push(text);
+  }
+}
+const header = [
+  '# Benchmark results',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.`,
+  '',
+  'Figures are medians; ratios compare against a baseline measured in the same run, because these machines are noisy.',
+  'Regenerate with `npm run bench` (or `npm run bench -- <name>` for one section; that rewrites this file with only those).',
+  '',
+].join('\n');
+await writeFile(new URL('./RESULTS.md', import.meta.url), header + '\n' + sections.join('\n'));
+console.log('bench: wrote bench/RESULTS.md');

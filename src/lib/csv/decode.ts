@@ -1,0 +1,75 @@
+import type { Issue } from '../issue.ts';
+
+export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'ascii';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncodingName;
+  issues: Issue<'lossy-ascii' | 'windows-1252'>[];
+}
+
+/** UTF-16 without a BOM still shows itself: every other byte of mostly-ASCII text is zero. */
+function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(bytes.length - (bytes.length % 2), 4096);
+  if (n < 4) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
+  return undefined;
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+/**
+ * Decodes an export the way Windows tools write them: BOM first (PowerShell 5.1 `-Encoding Unicode` is UTF-16LE
+ * with BOM, `UTF8` has a BOM), then BOM-less UTF-16, then strict UTF-8, then windows-1252 (Excel "CSV" on a
+ * western Windows). PowerShell 5.1's default for Export-Csv is ASCII, which silently turns non-ASCII letters into `?`.
+ */
+export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
+  const issues: DecodedText['issues'] = [];
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom', issues };
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', issues };
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', issues };
+  }
+  const utf16 = sniffUtf16(bytes);
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16, issues };
+  if (isAscii(bytes)) {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const lossy = /\p{L}\?\p{L}/u.exec(text);
+    if (lossy) {
+      issues.push({
+        code: 'lossy-ascii',
+        severity: 'warning',
+        file,
+        message: `The file is plain ASCII and has "?" inside words (e.g. "${text.slice(Math.max(0, lossy.index - 12), lossy.index + 14).replace(/\s+/g, ' ')}"): letters outside ASCII were probably replaced when it was exported, so names with umlauts or accents will not match.`,
+        hint: 'Export again with a Unicode encoding: Export-Csv -NoTypeInformation -Encoding UTF8 (PowerShell 5.1) — PowerShell 7 writes UTF-8 by default.',
+      });
+    }
+    return { text, encoding: 'ascii', issues };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', issues };
+  } catch {
+    issues.push({
+      code: 'windows-1252',
+      severity: 'info',
+      file,
+      message: 'The file is not valid UTF-8; it was read as Windows-1252 (Western European).',
+    });
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', issues };
+  }
+}
