@@ -45,7 +45,10 @@ export function withRatios(rows: BenchRow[], baselineMs: number): BenchRow[] {
 
 export function renderSection(s: BenchSection): string {
   const lines = [`## ${s.title}`, '', `Baseline: ${s.baseline}.`, ''];
-  lines.push('| measurement | median ms | rate | ratio to baseline | note |', '| --- | ---: | ---: | ---: | --- |');
+  lines.push(
+    '| measurement | median ms | rate | ratio to baseline | note |',
+    '| --- | ---: | ---: | ---: | --- |',
+  );
   for (const r of s.rows) {
     lines.push(
       `| ${r.name} | ${r.ms.toFixed(1)} | ${r.rate ? `${r.rate.value.toFixed(1)} ${r.rate.unit}` : ''} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`} | ${r.note ?? ''} |`,

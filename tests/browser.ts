@@ -14,13 +14,15 @@ export function chromiumPath(): string {
     if (existsSync(candidate)) return candidate;
   }
   try {
-    const found = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
+    const found = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+      encoding: 'utf8',
+    }).trim();
     if (found) return found;
   } catch {
     /* not on PATH */
   }
   throw new Error(
-    'No Chromium found. Install Debian\'s: `sudo apt-get update && sudo apt-get install -y chromium`, ' +
+    "No Chromium found. Install Debian's: `sudo apt-get update && sudo apt-get install -y chromium`, " +
       'or set CHROMIUM_PATH to a Chrome/Chromium binary.',
   );
 }

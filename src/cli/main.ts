@@ -15,7 +15,9 @@ async function listFiles(path: string): Promise<string[]> {
   const s = await stat(path);
   if (!s.isDirectory()) return [path];
   const out: string[] = [];
-  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const child = join(path, entry.name);
     if (entry.isDirectory()) out.push(...(await listFiles(child)));
     else if (entry.isFile()) out.push(child);
@@ -51,7 +53,11 @@ async function loadTool(name: string): Promise<ToolCli | undefined> {
 export async function main(argv: string[], io: CliIo = nodeIo(argv.slice(1))): Promise<number> {
   const [tool] = argv;
   if (!tool || tool === '--help' || tool === '-h' || tool === 'help') {
-    const lines = ['Usage: hybrid-toolbox <tool> [arguments…]   (hybrid-toolbox <tool> --help for details)', '', 'Tools:'];
+    const lines = [
+      'Usage: hybrid-toolbox <tool> [arguments…]   (hybrid-toolbox <tool> --help for details)',
+      '',
+      'Tools:',
+    ];
     for (const name of Object.keys(TOOLS)) {
       const cli = await loadTool(name);
       if (cli) lines.push(`  ${name.padEnd(14)} ${cli.summary}`);

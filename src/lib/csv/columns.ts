@@ -15,7 +15,10 @@ export interface ColumnHealth {
   emptyColumns: string[];
 }
 
-export function inspectColumns(headers: readonly string[], rows: readonly (readonly string[])[]): ColumnHealth {
+export function inspectColumns(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): ColumnHealth {
   const typeNameColumns: ColumnHealth['typeNameColumns'] = [];
   const emptyColumns: string[] = [];
   headers.forEach((column, i) => {

@@ -3,7 +3,8 @@ import { decodeText, type TextEncodingName } from './decode.ts';
 import { type Issue, type RunOptions, InputError, throwIfAborted } from '../issue.ts';
 
 export type Delimiter = ',' | ';' | '\t' | '|';
-export type CsvIssueCode = 'lossy-ascii' | 'windows-1252' | 'row-width' | 'csv-quotes' | 'empty-file' | 'no-header';
+export type CsvIssueCode =
+  'lossy-ascii' | 'windows-1252' | 'row-width' | 'csv-quotes' | 'empty-file' | 'no-header';
 
 export interface CsvMeta {
   encoding: TextEncodingName;
@@ -38,7 +39,8 @@ export function sniffDelimiter(headerLine: string): Delimiter {
   let quoted = false;
   for (const ch of headerLine) {
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && counts.has(ch as Delimiter)) counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
+    else if (!quoted && counts.has(ch as Delimiter))
+      counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
   }
   let best: Delimiter = ',';
   for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
@@ -92,10 +94,16 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   }
   const body = offset ? text.slice(offset) : text;
   if (body.trim() === '') {
-    throw new InputError({ code: 'empty-file', severity: 'error', file, message: 'The file has no header row and no data.' });
+    throw new InputError({
+      code: 'empty-file',
+      severity: 'error',
+      file,
+      message: 'The file has no header row and no data.',
+    });
   }
   const firstLineEnd = body.indexOf('\n');
-  const delimiter = opts.delimiter ?? sniffDelimiter(firstLineEnd === -1 ? body : body.slice(0, firstLineEnd));
+  const delimiter =
+    opts.delimiter ?? sniffDelimiter(firstLineEnd === -1 ? body : body.slice(0, firstLineEnd));
 
   let headers: string[] | undefined;
   const rows: string[][] = [];
@@ -158,7 +166,12 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   });
   throwIfAborted(opts.signal);
   if (!headers) {
-    throw new InputError({ code: 'no-header', severity: 'error', file, message: 'The file has no header row.' });
+    throw new InputError({
+      code: 'no-header',
+      severity: 'error',
+      file,
+      message: 'The file has no header row.',
+    });
   }
   if (widthIssues > maxRowIssues) {
     issues.push({

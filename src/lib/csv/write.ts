@@ -24,7 +24,11 @@ function cellText(cell: CsvCell, delimiter: string): string {
 }
 
 /** RFC 4180 text: one header row, CRLF line ends by default. */
-export function toCsv(headers: readonly string[], rows: Iterable<readonly CsvCell[]>, opts: CsvWriteOptions = {}): string {
+export function toCsv(
+  headers: readonly string[],
+  rows: Iterable<readonly CsvCell[]>,
+  opts: CsvWriteOptions = {},
+): string {
   const d = opts.delimiter ?? ',';
   const nl = opts.newline ?? '\r\n';
   const out: string[] = [];

@@ -24,7 +24,8 @@ export interface DateParts {
   offsetMinutes?: number;
 }
 
-const LOCAL = /^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?\s*([AaPp]\.?[Mm]\.?)?)?$/;
+const LOCAL =
+  /^(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?\s*([AaPp]\.?[Mm]\.?)?)?$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -116,7 +117,10 @@ function isValid(p: DateParts): boolean {
  * and MSOnline return UTC), and for local AD/Exchange times it keeps the wall clock as written (label it zone-less).
  */
 export function toEpochMs(p: DateParts): number {
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millisecond) - (p.offsetMinutes ?? 0) * 60_000;
+  return (
+    Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millisecond) -
+    (p.offsetMinutes ?? 0) * 60_000
+  );
 }
 
 /** ISO 8601; with `Z` only when the instant is known, else zone-less as written. */
