@@ -89,7 +89,8 @@ export default defineConfig(({ mode }) => {
         ? [inlineWorkers(), viteSingleFile({ removeViteModuleLoader: true }), placeSingleFile()]
         : []),
     ],
-    worker: { format: 'es' },
+    // Chromium refuses module workers from blob: URLs under file://, so the single file uses classic workers.
+    worker: { format: isSingle ? 'iife' : 'es' },
     build: isSingle
       ? { outDir: 'dist-single', emptyOutDir: true, copyPublicDir: false, chunkSizeWarningLimit: 10_000 }
       : {
