@@ -1,13 +1,18 @@
 import { test, expect, screenshot } from './fixtures.ts';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { tools } from '../../src/tools/registry.ts';
+import { existsSync, readdirSync } from 'node:fs';
+
+/** The tools the build registers: every folder under src/tools with an index.ts. */
+const toolIds = readdirSync('src/tools', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`src/tools/${d.name}/index.ts`))
+  .map((d) => d.name);
 
 test('home lists every tool with a card and filters them', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByRole('heading', { level: 1, name: 'Hybrid Toolbox' })).toBeVisible();
   const cards = page.getByRole('list', { name: 'Tools' }).getByRole('link');
-  await expect(cards).toHaveCount(tools.length);
+  await expect(cards).toHaveCount(toolIds.length);
   await page.getByLabel('Filter tools').fill('zzzz-nothing');
   await expect(page.getByText('No tool matches')).toBeVisible();
   await screenshot(page, 'home-filtered-empty');
@@ -20,10 +25,9 @@ test('Ctrl+K opens the palette and Enter opens the chosen tool', async ({ page }
   await page.keyboard.press('Control+k');
   const search = page.getByRole('dialog').getByRole('searchbox');
   await expect(search).toBeFocused();
-  const target = tools[tools.length - 1]!;
-  await search.fill(target.title);
+  await search.fill('DMARC');
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(new RegExp(`#/${target.id}`));
+  await expect(page).toHaveURL(/#\/dmarc/);
   await expect(page.getByRole('dialog')).toHaveCount(0);
 });
 
