@@ -99,7 +99,8 @@ export default defineConfig(({ mode }) => {
           target: 'es2022',
           chunkSizeWarningLimit: 1_000,
           rollupOptions: {
-            input: { main: resolve('index.html') },
+            // redirect.html is MSAL's sign-in bridge page; the single file cannot sign in, so it has none.
+            input: { main: resolve('index.html'), redirect: resolve('redirect.html') },
           },
         },
   };
