@@ -30,6 +30,21 @@ function isAscii(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Node's TextDecoder refuses UTF-16 input of 256 MiB or more in one call ("not valid for encoding utf-16le");
+ * decoding in even-sized slices with `stream` gives the same text at any size.
+ */
+function decodeUtf16(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): string {
+  const slice = 1 << 26;
+  if (bytes.length <= slice) return new TextDecoder(encoding).decode(bytes);
+  const decoder = new TextDecoder(encoding);
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += slice) {
+    parts.push(decoder.decode(bytes.subarray(i, i + slice), { stream: i + slice < bytes.length }));
+  }
+  return parts.join('');
+}
+
+/**
  * Decodes an export the way Windows tools write them: BOM first (PowerShell 5.1 `-Encoding Unicode` is UTF-16LE
  * with BOM, `UTF8` has a BOM), then BOM-less UTF-16, then strict UTF-8, then windows-1252 (Excel "CSV" on a
  * western Windows). PowerShell 5.1's default for Export-Csv is ASCII, which silently turns non-ASCII letters into `?`.
@@ -40,13 +55,13 @@ export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom', issues };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', issues };
+    return { text: decodeUtf16('utf-16le', bytes.subarray(2)), encoding: 'utf-16le', issues };
   }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', issues };
+    return { text: decodeUtf16('utf-16be', bytes.subarray(2)), encoding: 'utf-16be', issues };
   }
   const utf16 = sniffUtf16(bytes);
-  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16, issues };
+  if (utf16) return { text: decodeUtf16(utf16, bytes), encoding: utf16, issues };
   if (isAscii(bytes)) {
     const text = new TextDecoder('utf-8').decode(bytes);
     const lossy = /\p{L}\?\p{L}/u.exec(text);

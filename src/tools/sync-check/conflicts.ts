@@ -1,0 +1,203 @@
+/**
+ * Address conflicts among sync candidates, compared case-insensitively with the `smtp:` prefix stripped (X500,
+ * SIP and other proxies are not checked by Entra for uniqueness). Entra's duplicate attribute resiliency turns
+ * each into a quarantined UPN (`<prefix>NNNN@<tenant>.onmicrosoft.com`), a dropped proxy address and an
+ * onPremisesProvisioningErrors entry; where the Entra export shows that already, the effect is linked.
+ */
+import type { AdUser, ConflictEffect, ConflictGroup, ConflictKind, Conflicts, EntraUser } from './model.ts';
+import { localPartOf, smtpAddress } from './values.ts';
+
+/** Entra's placeholder for a quarantined UPN: the AD prefix (possibly cut) + 4 digits @ the initial domain. */
+export function isQuarantinedUpn(entraUpn: string, adUpn: string): boolean {
+  const e = entraUpn.trim().toLowerCase();
+  const a = adUpn.trim().toLowerCase();
+  if (!e || e === a || !e.endsWith('.onmicrosoft.com')) return false;
+  const local = localPartOf(e);
+  if (local.length < 5) return false;
+  for (let k = local.length - 4; k < local.length; k++) {
+    const c = local.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  const prefix = local.slice(0, -4);
+  return prefix.length > 0 && localPartOf(a).startsWith(prefix);
+}
+
+function stripSmtp(v: string): string {
+  const t = v.trim().toLowerCase();
+  return t.startsWith('smtp:') ? t.slice(5) : t;
+}
+
+function effectsFor(
+  value: string,
+  owners: readonly number[],
+  ad: readonly AdUser[],
+  entra: readonly EntraUser[],
+  adEntra: readonly number[],
+  upnOwners: readonly number[],
+): ConflictEffect[] {
+  const out: ConflictEffect[] = [];
+  for (const i of owners) {
+    const j = adEntra[i]!;
+    if (j < 0) continue;
+    const e = entra[j]!;
+    if (upnOwners.includes(i) && isQuarantinedUpn(e.upn, ad[i]!.upn)) {
+      out.push({
+        entra: j,
+        kind: 'quarantinedUpn',
+        detail: `UPN in Entra is ${e.upn} instead of ${ad[i]!.upn.trim()}`,
+      });
+    }
+    for (const err of e.errors) {
+      if (stripSmtp(err.value) !== value) continue;
+      out.push({
+        entra: j,
+        kind: 'provisioningError',
+        detail: `${err.category || 'PropertyConflict'} on ${err.property || 'a property'} "${err.value}"${err.time ? ` since ${err.time}` : ''}`,
+      });
+    }
+  }
+  return out;
+}
+
+const UPN = 1;
+const MAIL = 2;
+const PROXY = 4;
+
+/**
+ * Every address of every candidate in one map: value → owner × 8 + kinds (UPN, mail, proxy), the common case
+ * of one owner kept as a number; values claimed by several users move to `multi` as [owner, kinds, …].
+ */
+class Addresses {
+  readonly single = new Map<string, number>();
+  readonly multi = new Map<string, number[]>();
+  claim(value: string, owner: number, kind: number): void {
+    const s = this.single.get(value);
+    if (s === undefined) {
+      this.single.set(value, owner * 8 + kind);
+      return;
+    }
+    if (s >= 0) {
+      const first = Math.floor(s / 8);
+      if (first === owner) this.single.set(value, s | kind);
+      else {
+        this.single.set(value, -1);
+        this.multi.set(value, [first, s & 7, owner, kind]);
+      }
+      return;
+    }
+    const list = this.multi.get(value)!;
+    if (list[list.length - 2] === owner) list[list.length - 1]! |= kind;
+    else list.push(owner, kind);
+  }
+}
+
+export function findConflicts(
+  ad: readonly AdUser[],
+  entra: readonly EntraUser[],
+  isCandidate: readonly boolean[],
+  adEntra: readonly number[],
+): Conflicts {
+  const a = new Addresses();
+  for (let i = 0; i < ad.length; i++) {
+    if (!isCandidate[i]) continue;
+    const u = ad[i]!;
+    const upn = u.upn.trim().toLowerCase();
+    if (upn) a.claim(upn, i, UPN);
+    const mail = u.mail.trim().toLowerCase();
+    if (mail) a.claim(mail, i, MAIL);
+    for (const raw of u.proxies) {
+      const address = smtpAddress(raw);
+      if (address) a.claim(address, i, PROXY);
+    }
+  }
+  const out: Conflicts = {
+    duplicateUpn: [],
+    duplicateMail: [],
+    duplicateProxySmtp: [],
+    anyAddressClaimedTwice: [],
+    upnVsOtherUsersProxy: [],
+  };
+  const values = [...a.multi.keys()].sort();
+  for (const value of values) {
+    const list = a.multi.get(value)!;
+    const owners: number[] = [];
+    const with_ = (kind: number) => {
+      const o: number[] = [];
+      for (let k = 0; k < list.length; k += 2)
+        if (list[k + 1]! & kind && !o.includes(list[k]!)) o.push(list[k]!);
+      return o;
+    };
+    for (let k = 0; k < list.length; k += 2) if (!owners.includes(list[k]!)) owners.push(list[k]!);
+    const upnOwners = with_(UPN);
+    const group = (kind: ConflictKind, members: number[]): ConflictGroup => ({
+      value,
+      ad: members,
+      effects: effectsFor(
+        value,
+        members,
+        ad,
+        entra,
+        adEntra,
+        kind === 'duplicateMail' || kind === 'duplicateProxySmtp' ? [] : upnOwners,
+      ),
+    });
+    if (upnOwners.length > 1) out.duplicateUpn.push(group('duplicateUpn', upnOwners));
+    const mailOwners = with_(MAIL);
+    if (mailOwners.length > 1) out.duplicateMail.push(group('duplicateMail', mailOwners));
+    const proxyOwners = with_(PROXY);
+    if (proxyOwners.length > 1) out.duplicateProxySmtp.push(group('duplicateProxySmtp', proxyOwners));
+    if (owners.length > 1) out.anyAddressClaimedTwice.push(group('anyAddressClaimedTwice', owners));
+    for (const upnOwner of upnOwners) {
+      for (const proxyHolder of proxyOwners) {
+        if (proxyHolder === upnOwner) continue;
+        out.upnVsOtherUsersProxy.push({
+          address: value,
+          upnOwner,
+          proxyHolder,
+          effects: effectsFor(value, [upnOwner, proxyHolder], ad, entra, adEntra, [upnOwner]),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export interface ConflictExplanation {
+  title: string;
+  /** What Entra does when the conflicting objects sync. */
+  effect: string;
+  fix: string;
+}
+
+export const CONFLICT_EXPLANATIONS: Record<ConflictKind | 'upnVsOtherUsersProxy', ConflictExplanation> = {
+  duplicateUpn: {
+    title: 'Same UPN on several users',
+    effect:
+      'Entra keeps the UPN for the first user synced; every other one gets a placeholder UPN <prefix>NNNN@<tenant>.onmicrosoft.com and an onPremisesProvisioningErrors entry (PropertyConflict, UserPrincipalName). Those users cannot sign in with their UPN.',
+    fix: 'Give each user a unique userPrincipalName in AD; the next sync restores the real UPN and clears the error.',
+  },
+  duplicateMail: {
+    title: 'Same mail on several users',
+    effect:
+      'mail becomes a primary SMTP address in Entra and Exchange Online; only one object can own it. The others lose the address (a PropertyConflict on ProxyAddress) and mail to it reaches only one of them.',
+    fix: 'Keep the address on one user; change mail (and the matching SMTP: proxy) on the others.',
+  },
+  duplicateProxySmtp: {
+    title: 'Same SMTP proxy address on several users',
+    effect:
+      'Entra quarantines the duplicate proxy address: it is dropped from every object but the first, with a PropertyConflict on ProxyAddress in onPremisesProvisioningErrors.',
+    fix: 'Remove the address from proxyAddresses of every user but the one who should receive it.',
+  },
+  anyAddressClaimedTwice: {
+    title: 'Address claimed by several users (UPN, mail or SMTP proxy)',
+    effect:
+      'UPNs and SMTP addresses share one namespace in Entra and Exchange Online; whichever object syncs second loses the value (quarantined UPN or dropped proxy) and gets a PropertyConflict.',
+    fix: 'Decide who owns the address and remove it from the UPN, mail and proxyAddresses of everyone else.',
+  },
+  upnVsOtherUsersProxy: {
+    title: "A user's UPN is another user's SMTP proxy",
+    effect:
+      "Entra stamps smtp:<UPN> on every user with a mailbox or mail attributes, so user A's UPN collides with user B's proxy address even though no AD attribute repeats: one of them is quarantined. This is a known cause of sudden sign-in outages after an address change.",
+    fix: "Remove the address from user B's proxyAddresses, or change user A's UPN.",
+  },
+};

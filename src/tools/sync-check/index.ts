@@ -1,0 +1,38 @@
+import type { ToolInfo } from '../types.ts';
+
+export const tool: ToolInfo = {
+  id: 'sync-check',
+  title: 'AD ⇄ Entra sync check',
+  summary:
+    'Compare a Get-ADUser export with Entra users: who is not synced and why, orphans, address conflicts that quarantine a UPN, IdFix-style attribute checks, and what the next sync deletes.',
+  keywords: [
+    'Entra Connect',
+    'AAD Connect',
+    'Azure AD Connect',
+    'DirSync',
+    'sync',
+    'soft match',
+    'hard match',
+    'ImmutableID',
+    'sourceAnchor',
+    'mS-DS-ConsistencyGuid',
+    'objectGUID',
+    'IdFix',
+    'proxyAddresses',
+    'duplicate attribute',
+    'quarantined UPN',
+    'InvalidSoftMatch',
+    'AttributeValueMustBeUnique',
+    'deletion threshold',
+    'accidental deletes',
+    'orphaned',
+    'cloud-only',
+    'Get-ADUser',
+    'Get-MgUser',
+    'Get-EntraUser',
+    'Get-MsolUser',
+    'onPremisesProvisioningErrors',
+  ],
+  accepts: 'Get-ADUser CSV + Get-MgUser / Get-EntraUser / Get-MsolUser CSV or Graph /users JSON',
+  load: () => import('./SyncCheck.svelte'),
+};

@@ -1,0 +1,102 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { test, expect, screenshot } from './fixtures.ts';
+import { generate } from '../../src/tools/sync-check/generate.ts';
+
+test('drop AD and Entra exports, read the summary, open a conflict, download the unified CSV', async ({
+  page,
+}, testInfo) => {
+  const g = generate({ withAfter: true, seed: 21, adStyle: 'de-DE', entraStyle: 'mg' });
+  const paths: Record<string, string> = {};
+  for (const f of [g.ad, ...g.entra, g.adAfter!]) {
+    paths[f.name] = testInfo.outputPath(f.name);
+    await writeFile(paths[f.name]!, f.bytes);
+  }
+  await page.goto('./#/sync-check');
+  await expect(page.getByRole('heading', { level: 1, name: 'AD ⇄ Entra sync check' })).toBeVisible();
+  await expect(page.getByText('Get-ADUser -Filter * -Properties').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /Copy Active Directory users/ })).toBeVisible();
+  await screenshot(page, 'sync-check-start');
+
+  await page.locator('[data-side="ad"] input[type=file]').first().setInputFiles(paths[g.ad.name]!);
+  await page.locator('[data-side="entra"] input[type=file]').first().setInputFiles(paths[g.entra[0]!.name]!);
+  await page.locator('[data-side="adAfter"] input[type=file]').first().setInputFiles(paths[g.adAfter!.name]!);
+  await page.getByLabel(/In-scope OUs/).fill(g.scope.join('\n'));
+  await page.getByRole('button', { name: 'Compare' }).click();
+
+  const summary = page.getByRole('region', { name: 'Summary' });
+  await expect(summary).toBeVisible();
+  const card = (label: string) => summary.locator('li', { hasText: label }).locator('.value');
+  await expect(card('Matched')).toHaveText(String(g.expected.matchedPairs.length));
+  await expect(card('AD only: not in Entra')).toHaveText(String(g.expected.sets.adNotInEntra.length));
+  await expect(card('Entra only: orphaned')).toHaveText(String(g.expected.sets.entraOrphanedSynced.length));
+  await expect(page.getByText('Last sync seen in Entra:')).toContainText(
+    g.expected.lastSyncTime.slice(0, 10),
+  );
+  await screenshot(page, 'sync-check-summary');
+
+  await page.getByRole('tab', { name: /Conflicts/ }).click();
+  const upnProxy = page.locator('details[data-kind="upnVsOtherUsersProxy"]');
+  await expect(upnProxy).toContainText('boss@contoso.com');
+  await expect(page.locator('details[data-kind="duplicateUpn"]')).toContainText('quarantined UPN');
+  await upnProxy.getByRole('button').first().click();
+  const detail = page
+    .getByRole('region', { name: /./ })
+    .filter({ has: page.getByRole('heading', { name: 'Active Directory' }) });
+  await expect(page.getByRole('heading', { name: 'Active Directory', level: 4 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Entra ID', level: 4 })).toBeVisible();
+  await expect(page.getByText('ImmutableID (base64)')).toBeVisible();
+  void detail;
+  await screenshot(page, 'sync-check-conflict-detail');
+
+  await page.getByRole('tab', { name: /Deletion preview/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The next export deletes 4 users' })).toBeVisible();
+  await screenshot(page, 'sync-check-deletions');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /Unified CSV/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('sync-check-unified.csv');
+  const csv = await readFile((await download.path())!, 'utf8');
+  const lines = csv
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split('\r\n');
+  expect(lines[0]).toMatch(/^Status,AD ObjectGUID,AD SamAccountName/);
+  const entraOnly = g.expected.sets.entraNotInAd.length;
+  expect(lines.length - 1).toBe(g.counts.ad + entraOnly);
+
+  await page.getByRole('tab', { name: /AD only/ }).click();
+  await page.getByPlaceholder('Search all columns…').fill(g.expected.sets.adNotInEntra[0]!.adGuid!);
+  await expect(page.getByText('1 of')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('sync-check-table.png'), fullPage: true });
+  await screenshot(page, 'sync-check-table');
+});
+
+test('an export without anchors is explained, not listed', async ({ page }, testInfo) => {
+  const ad = ['"DistinguishedName","ObjectGUID","SamAccountName","UserPrincipalName"'];
+  const entra = ['"Id","DisplayName","UserPrincipalName","OnPremisesImmutableId","ProxyAddresses"'];
+  for (let k = 0; k < 6; k++) {
+    ad.push(
+      `"CN=U${k},OU=Users,DC=contoso,DC=com","0000000${k}-0000-0000-0000-000000000000","u${k}","u${k}@contoso.com"`,
+    );
+    entra.push(`"c000000${k}-0000-0000-0000-000000000000","U${k}","u${k}@contoso.com","","System.String[]"`);
+  }
+  const adPath = testInfo.outputPath('ad.csv');
+  const entraPath = testInfo.outputPath('mg.csv');
+  await writeFile(adPath, ad.join('\r\n'));
+  await writeFile(entraPath, entra.join('\r\n'));
+  await page.goto('./#/sync-check');
+  await page.locator('[data-side="ad"] input[type=file]').first().setInputFiles(adPath);
+  await page.locator('[data-side="entra"] input[type=file]').first().setInputFiles(entraPath);
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: 'no ImmutableID' })
+      .or(page.getByRole('alert').filter({ hasText: 'No Entra user has an ImmutableID' })),
+  ).toBeVisible();
+  await expect(page.getByRole('tab', { name: /Files & columns/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText(/OnPremisesImmutableId" is empty in every row/)).toBeVisible();
+  await screenshot(page, 'sync-check-diagnosis');
+});
