@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../cli/io.ts';
+import { main } from '../../cli/main.ts';
+import { cli } from './cli.ts';
+
+const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
+const ID = 'JC2LdB0sEUucPB2eXYo7Dw==';
+
+function fakeIo(args: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    args,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => stdin,
+    readFile: async (p) => {
+      throw new Error(`no file ${p}`);
+    },
+    listFiles: async (p) => [p],
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function runCli(args: string[], stdin?: string) {
+  const f = fakeIo(args, stdin);
+  const code = await cli.run(f.io);
+  return { code, out: f.out(), err: f.err() };
+}
+
+describe('immutable-id CLI', () => {
+  it('prints the documented JSON shape and exits 0 when every value is understood', async () => {
+    const { code, out } = await runCli([GUID, 'SABlAGwAbABvACAAdwBvAHIAbABkACEA', '--json']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(Object.keys(json)).toEqual(['results']);
+    expect(json.results).toHaveLength(2);
+    expect(json.results[0]).toEqual({
+      input: GUID,
+      kind: 'guid',
+      readings: [
+        {
+          as: 'GUID (D format)',
+          guid: GUID,
+          immutableId: ID,
+          hex: '242d8b741d2c114b9c3c1d9e5d8a3b0f',
+          ldapFilter: '(objectGUID=\\24\\2D\\8B\\74\\1D\\2C\\11\\4B\\9C\\3C\\1D\\9E\\5D\\8A\\3B\\0F)',
+          connectorSpaceDn: 'CN={4A43324C64423073455575635042326558596F3744773D3D}',
+          bigEndianGuid: '242d8b74-1d2c-114b-9c3c-1d9e5d8a3b0f',
+          cloudSid: 'S-1-12-1-1955278116-1259416605-2652716188-255560285',
+        },
+      ],
+    });
+    expect(json.results[1]).toMatchObject({
+      kind: 'text-anchor',
+      readings: [],
+      text: 'Hello world!',
+      encoding: 'utf-16le',
+    });
+    expect(json.results[1]).not.toHaveProperty('error');
+  });
+
+  it('prints every result and exits 1 when any value is invalid', async () => {
+    const { code, out } = await runCli([ID, '74 E5 D2', GUID, '--json']);
+    expect(code).toBe(1);
+    const { results } = JSON.parse(out);
+    expect(results.map((r: { kind: string }) => r.kind)).toEqual(['immutable-id', 'invalid', 'guid']);
+    expect(results[1]).toEqual({
+      input: '74 E5 D2',
+      kind: 'invalid',
+      readings: [],
+      error: '3 octets; a GUID is 16 bytes',
+    });
+  });
+
+  it('reads one value per line from stdin with "-"', async () => {
+    const { code, out } = await runCli(['-', '--json'], `${GUID}\r\n\r\n${ID}\nE012345\n`);
+    expect(code).toBe(0);
+    const { results } = JSON.parse(out);
+    expect(results.map((r: { input: string }) => r.input)).toEqual([GUID, ID, 'E012345']);
+    expect(results[1].readings[0].guid).toBe(GUID);
+    expect(results[2]).toMatchObject({ kind: 'string-anchor', text: 'E012345' });
+  });
+
+  it('takes the sixteen lines of $guid.ToByteArray() on stdin as one value', async () => {
+    const bytes = [36, 45, 139, 116, 29, 44, 17, 75, 156, 60, 29, 158, 93, 138, 59, 15];
+    const { out } = await runCli(['-', '--json'], bytes.join('\r\n') + '\r\n');
+    const { results } = JSON.parse(out);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ kind: 'byte-array', input: bytes.join(', ') });
+    expect(results[0].readings[0].guid).toBe(GUID);
+  });
+
+  it('mixes arguments and stdin in order', async () => {
+    const { out } = await runCli([GUID, '-', '--json'], `${ID}\n`);
+    expect(JSON.parse(out).results.map((r: { input: string }) => r.input)).toEqual([GUID, ID]);
+  });
+
+  it('writes one CSV row per reading, and one for a value without readings', async () => {
+    const { code, out } = await runCli(['748b2d242c1d4b119c3c1d9e5d8a3b0f', 'x*y', '--csv']);
+    expect(code).toBe(0);
+    const lines = out.split('\r\n');
+    expect(lines[0]).toBe(
+      'input,kind,as,guid,immutableId,hex,ldapFilter,connectorSpaceDn,bigEndianGuid,text,error,cloudSid,note',
+    );
+    expect(lines).toHaveLength(5);
+    expect(
+      lines[1]!.startsWith(
+        '748b2d242c1d4b119c3c1d9e5d8a3b0f,hex-ambiguous,GUID (N format),' + GUID + ',' + ID,
+      ),
+    ).toBe(true);
+    expect(
+      lines[2]!.startsWith(
+        '748b2d242c1d4b119c3c1d9e5d8a3b0f,hex-ambiguous,AD octet string,242d8b74-1d2c-114b-9c3c-1d9e5d8a3b0f,',
+      ),
+    ).toBe(true);
+    expect(lines[3]!.startsWith('x*y,string-anchor,,,,,,,,x*y,,,')).toBe(true);
+    expect(lines[4]).toBe('');
+  });
+
+  it('prints a readable block per value by default', async () => {
+    const { code, out } = await runCli([GUID, 'bad*padding=']);
+    expect(code).toBe(1);
+    expect(out).toContain(`${GUID}\n  kind: guid\n  GUID (D format)\n    GUID               ${GUID}\n`);
+    expect(out).toContain(`    ImmutableID        ${ID}\n`);
+    expect(out).toContain(`    > Get-MgUser -Filter "onPremisesImmutableId eq '${ID}'"\n`);
+    expect(out).toContain(
+      "bad*padding=\n  kind: invalid\n  error: illegal base64 character '*' (character 4)\n",
+    );
+  });
+
+  it('reports usage errors with status 2', async () => {
+    expect((await runCli([])).code).toBe(2);
+    expect((await runCli([GUID, '--json', '--csv'])).code).toBe(2);
+    const unknown = await runCli([GUID, '--xml']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('Unknown option --xml');
+  });
+
+  it('is reachable through the dispatcher, with --help', async () => {
+    const f = fakeIo(['--help']);
+    expect(await main(['immutable-id'], f.io)).toBe(0);
+    expect(f.out()).toContain('Usage: hybrid-toolbox immutable-id <value>… [--json|--csv]');
+    const g = fakeIo([GUID, '--json']);
+    expect(await main(['immutable-id'], g.io)).toBe(0);
+    expect(JSON.parse(g.out()).results[0].readings[0].immutableId).toBe(ID);
+  });
+});
