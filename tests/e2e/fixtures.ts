@@ -37,6 +37,10 @@ export const test = base.extend<RequestPolicy & { offOrigin: string[] }>({
     void offOrigin;
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // A sticky header lands mid-image in full-page screenshots of a scrolled page; pin it to the top for them.
+    const shoot = page.screenshot.bind(page);
+    page.screenshot = (opts = {}) =>
+      shoot({ ...opts, style: `header.app-header { position: static !important; } ${opts.style ?? ''}` });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },
