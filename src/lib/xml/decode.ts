@@ -1,0 +1,104 @@
+import type { Issue } from '../issue.ts';
+
+export type XmlDecodeCode = 'xml-encoding-fallback' | 'xml-unknown-encoding';
+
+export interface DecodedXml {
+  text: string;
+  /** The encoding the text was read with, as a WHATWG label. */
+  encoding: string;
+  issues: Issue<XmlDecodeCode>[];
+}
+
+const ASCII = new TextDecoder('ascii');
+
+/** The `encoding="…"` of an XML declaration, read from the first bytes (which are ASCII in every encoding we accept). */
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = ASCII.decode(bytes.subarray(0, 200));
+  const decl = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
+  return decl?.[1]?.toLowerCase();
+}
+
+/** Code points of bytes 0x80–0x9F in Windows-1252 (the rest of the range equals ISO-8859-1). */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+];
+
+/**
+ * Windows-1252 by table: Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1 (0x91 stays U+0091 instead of
+ * ‘), while browsers follow the WHATWG table; doing it here gives the same text in the page and the CLI.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const out = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    out[i] = b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : b;
+  }
+  let s = '';
+  for (let i = 0; i < out.length; i += 8192)
+    s += String.fromCharCode.apply(null, out.subarray(i, i + 8192) as unknown as number[]);
+  return s;
+}
+
+function decoderFor(label: string): TextDecoder | undefined {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * XML bytes → text, by the rules of XML 1.0 appendix F: a BOM wins, then UTF-16 recognised by its zero bytes, then
+ * the declared encoding; undeclared means UTF-8. Receivers do not always keep their word: a report that declares
+ * UTF-8 but holds Windows-1252 bytes (a Latin-1 org name) is read as Windows-1252 with a warning instead of being lost.
+ */
+export function decodeXml(bytes: Uint8Array, file?: string): DecodedXml {
+  const issues: Issue<XmlDecodeCode>[] = [];
+  const [b0, b1, b2] = bytes;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) {
+    return decodeUtf8(bytes.subarray(3), file, issues);
+  }
+  if (b0 === 0xff && b1 === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', issues };
+  if (b0 === 0xfe && b1 === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', issues };
+  if (b0 === 0x3c && b1 === 0x00 && b2 === 0x3f)
+    return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le', issues };
+  if (b0 === 0x00 && b1 === 0x3c && bytes[3] === 0x3f)
+    return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be', issues };
+  const declared = declaredEncoding(bytes);
+  if (declared && declared !== 'utf-8' && declared !== 'utf8') {
+    const decoder = decoderFor(declared);
+    if (decoder && decoder.encoding === 'windows-1252')
+      return { text: decodeWindows1252(bytes), encoding: 'windows-1252', issues };
+    if (decoder && decoder.encoding !== 'utf-8') {
+      return { text: decoder.decode(bytes), encoding: decoder.encoding, issues };
+    }
+    if (!decoder) {
+      issues.push({
+        code: 'xml-unknown-encoding',
+        severity: 'warning',
+        file,
+        message: `The XML declares the unknown encoding "${declared}"; it was read as UTF-8.`,
+      });
+    }
+  }
+  return decodeUtf8(bytes, file, issues);
+}
+
+function decodeUtf8(bytes: Uint8Array, file: string | undefined, issues: Issue<XmlDecodeCode>[]): DecodedXml {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', issues };
+  } catch {
+    issues.push({
+      code: 'xml-encoding-fallback',
+      severity: 'warning',
+      file,
+      message:
+        'The XML is not valid UTF-8 although it says so; it was read as Windows-1252 (Western European).',
+    });
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252', issues };
+  }
+}

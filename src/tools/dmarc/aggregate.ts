@@ -1,0 +1,379 @@
+import { SenderClassifier } from './senders.ts';
+import type {
+  AggregateReport,
+  DayPoint,
+  DispositionBucket,
+  DispositionRow,
+  DmarcRecord,
+  DomainRow,
+  FileVerdict,
+  Readiness,
+  ReporterRow,
+  SenderRow,
+  Totals,
+} from './types.ts';
+
+const DAY = 86_400;
+
+/** The identity of a report: the same org_name, report_id, policy domain and begin is the same report. */
+export function reportKey(r: AggregateReport): string {
+  return `${r.orgName}\u0000${r.reportId}\u0000${r.policy.domain}\u0000${r.begin ?? ''}`;
+}
+
+/**
+ * Marks duplicates (`duplicateOf`) and returns the indices of the reports to count. Of several copies the one with
+ * the most records is kept (a resent report may be more complete); then the one read with fewer warnings; then
+ * the first by source path — so the choice does not depend on the order files were dropped in.
+ */
+export function dedupe(reports: AggregateReport[], warnings: readonly number[] = []): number[] {
+  const better = (a: number, b: number): boolean => {
+    const ra = reports[a]!;
+    const rb = reports[b]!;
+    if (ra.recordCount !== rb.recordCount) return ra.recordCount > rb.recordCount;
+    const wa = warnings[a] ?? 0;
+    const wb = warnings[b] ?? 0;
+    if (wa !== wb) return wa < wb;
+    return ra.source < rb.source;
+  };
+  const kept = new Map<string, number>();
+  for (let i = 0; i < reports.length; i++) {
+    const key = reportKey(reports[i]!);
+    const prev = kept.get(key);
+    if (prev === undefined || better(i, prev)) kept.set(key, i);
+  }
+  const keep = new Set(kept.values());
+  for (let i = 0; i < reports.length; i++) {
+    reports[i]!.duplicateOf = keep.has(i) ? -1 : kept.get(reportKey(reports[i]!))!;
+  }
+  return [...keep].sort((a, b) => a - b);
+}
+
+export function dispositionBucket(word: string): DispositionBucket {
+  return word === 'none' || word === 'quarantine' || word === 'reject' || word === 'pass' ? word : 'unknown';
+}
+
+/** UTC day of a time in seconds. */
+export function dayOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * Each report's messages spread over the UTC days its period covers, in proportion to the overlap; a report with no
+ * length (begin = end) counts on its day. Periods longer than ten years are not spread (a broken date).
+ */
+export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[] {
+  const days = new Map<string, DayPoint>();
+  const add = (day: string, messages: number, pass: number) => {
+    const p = days.get(day) ?? days.set(day, { day, messages: 0, dmarcPass: 0 }).get(day)!;
+    p.messages += messages;
+    p.dmarcPass += pass;
+  };
+  for (const i of unique) {
+    const r = reports[i]!;
+    if (r.begin === null || r.messages === 0) continue;
+    const end = r.end ?? r.begin;
+    const length = end - r.begin;
+    if (length <= 0 || length > 3660 * DAY) {
+      add(dayOf(r.begin), r.messages, r.dmarcPass);
+      continue;
+    }
+    for (let start = Math.floor(r.begin / DAY) * DAY; start < end; start += DAY) {
+      const share = (Math.min(end, start + DAY) - Math.max(r.begin, start)) / length;
+      if (share > 0) add(dayOf(start), r.messages * share, r.dmarcPass * share);
+    }
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+const OVERRIDES = new Set(['forwarded', 'mailing_list', 'local_policy', 'trusted_forwarder']);
+
+interface SenderAcc extends SenderRow {
+  ipSet: Set<string>;
+  reporterSet: Set<string>;
+  fromSet: Set<string>;
+}
+
+export function buildSenders(reports: AggregateReport[], records: DmarcRecord[]): SenderRow[] {
+  const classifier = new SenderClassifier();
+  const byKey = new Map<string, SenderAcc>();
+  const list: SenderAcc[] = [];
+  const accOf: SenderAcc[] = new Array<SenderAcc>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const who = classifier.identify(r);
+    let s = byKey.get(who.key);
+    if (!s) {
+      s = {
+        id: -1,
+        name: who.name,
+        kind: who.kind,
+        evidence: who.evidence,
+        category: who.category,
+        ips: [],
+        messages: 0,
+        dmarcPass: 0,
+        dmarcFail: 0,
+        dkimAligned: 0,
+        spfAligned: 0,
+        overrides: {},
+        reporters: [],
+        headerFroms: [],
+        records: 0,
+        ipSet: new Set(),
+        reporterSet: new Set(),
+        fromSet: new Set(),
+      };
+      byKey.set(who.key, s);
+      list.push(s);
+    }
+    s.records++;
+    s.messages += r.count;
+    if (r.isDmarcPass) s.dmarcPass += r.count;
+    else s.dmarcFail += r.count;
+    if (r.dkim === 'pass') s.dkimAligned += r.count;
+    if (r.spf === 'pass') s.spfAligned += r.count;
+    for (const reason of r.reasons)
+      if (reason.type) s.overrides[reason.type] = (s.overrides[reason.type] ?? 0) + r.count;
+    s.ipSet.add(r.sourceIp);
+    s.reporterSet.add(reports[r.report]!.orgName);
+    s.fromSet.add(r.headerFrom);
+    accOf[i] = s;
+  }
+  list.sort((a, b) => b.messages - a.messages || a.name.localeCompare(b.name));
+  const index = new Map<SenderAcc, number>();
+  const rows = list.map((s, id) => {
+    index.set(s, id);
+    const { ipSet, reporterSet, fromSet, ...row } = s;
+    return {
+      ...row,
+      id,
+      ips: sortIps(ipSet),
+      reporters: [...reporterSet].sort(),
+      headerFroms: [...fromSet].sort(),
+    };
+  });
+  for (let i = 0; i < records.length; i++) records[i]!.sender = index.get(accOf[i]!)!;
+  return rows;
+}
+
+/** IPv4 in numeric order, then everything else (IPv6, junk) as text. */
+function sortIps(ips: Iterable<string>): string[] {
+  const keyed = [...ips].map((ip) => {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+    return { ip, n: m ? ((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]! : Infinity };
+  });
+  keyed.sort((a, b) => a.n - b.n || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+  return keyed.map((k) => k.ip);
+}
+
+export function buildDomains(reports: AggregateReport[], records: DmarcRecord[]): DomainRow[] {
+  type Acc = DomainRow & { senderSet: Set<number>; policyAt: number };
+  const byPolicy = new Map<string, Map<string, Acc>>();
+  const all: Acc[] = [];
+  for (const r of records) {
+    const report = reports[r.report]!;
+    const policyDomain = report.policy.domain;
+    const domain = r.headerFrom || '(none)';
+    let rows = byPolicy.get(policyDomain);
+    if (!rows) byPolicy.set(policyDomain, (rows = new Map()));
+    let row = rows.get(domain);
+    if (!row) {
+      row = {
+        domain,
+        policyDomain,
+        isSubdomain: domain !== policyDomain && domain.endsWith(`.${policyDomain}`),
+        policy: '',
+        messages: 0,
+        dmarcPass: 0,
+        dkimAligned: 0,
+        spfAligned: 0,
+        quarantine: 0,
+        reject: 0,
+        senders: 0,
+        senderSet: new Set(),
+        policyAt: -Infinity,
+      };
+      rows.set(domain, row);
+      all.push(row);
+    }
+    const at = report.begin ?? 0;
+    if (at >= row.policyAt) {
+      row.policyAt = at;
+      row.policy = (row.isSubdomain && report.policy.sp) || report.policy.p;
+    }
+    row.messages += r.count;
+    if (r.isDmarcPass) row.dmarcPass += r.count;
+    if (r.dkim === 'pass') row.dkimAligned += r.count;
+    if (r.spf === 'pass') row.spfAligned += r.count;
+    if (r.disposition === 'quarantine') row.quarantine += r.count;
+    else if (r.disposition === 'reject') row.reject += r.count;
+    row.senderSet.add(r.sender);
+  }
+  return all
+    .map(({ senderSet, policyAt: _policyAt, ...row }) => ({ ...row, senders: senderSet.size }))
+    .sort((a, b) => b.messages - a.messages || a.domain.localeCompare(b.domain));
+}
+
+export function buildReporters(reports: AggregateReport[], unique: number[]): ReporterRow[] {
+  const rows = new Map<string, ReporterRow & { domainSet: Set<string> }>();
+  for (const i of unique) {
+    const r = reports[i]!;
+    const name = r.orgName || '(no org_name)';
+    let row = rows.get(name);
+    if (!row) {
+      row = {
+        orgName: name,
+        email: r.email,
+        reports: 0,
+        messages: 0,
+        dmarcPass: 0,
+        domains: 0,
+        begin: null,
+        end: null,
+        domainSet: new Set(),
+      };
+      rows.set(name, row);
+    }
+    row.reports++;
+    row.messages += r.messages;
+    row.dmarcPass += r.dmarcPass;
+    row.domainSet.add(r.policy.domain);
+    if (r.begin !== null && (row.begin === null || r.begin < row.begin)) row.begin = r.begin;
+    if (r.end !== null && (row.end === null || r.end > row.end)) row.end = r.end;
+  }
+  return [...rows.values()]
+    .map(({ domainSet, ...row }) => ({ ...row, domains: domainSet.size }))
+    .sort((a, b) => b.messages - a.messages || a.orgName.localeCompare(b.orgName));
+}
+
+export function buildDispositions(records: DmarcRecord[]): DispositionRow[] {
+  const rows = new Map<string, DispositionRow>();
+  for (const r of records) {
+    const key = r.disposition || '(empty)';
+    const row =
+      rows.get(key) ?? rows.set(key, { disposition: key, messages: 0, records: 0, dmarcPass: 0 }).get(key)!;
+    row.records++;
+    row.messages += r.count;
+    if (r.isDmarcPass) row.dmarcPass += r.count;
+  }
+  return [...rows.values()].sort((a, b) => b.messages - a.messages);
+}
+
+export function buildTotals(
+  files: FileVerdict[],
+  reports: AggregateReport[],
+  unique: number[],
+  records: DmarcRecord[],
+): Totals {
+  const t: Totals = {
+    files: files.length,
+    filesByStatus: { ok: 0, warning: 0, rejected: 0, skipped: 0 },
+    reports: unique.length,
+    duplicates: reports.length - unique.length,
+    records: records.length,
+    messages: 0,
+    dmarcPass: 0,
+    dkimAlignedPass: 0,
+    spfAlignedPass: 0,
+    disposition: { none: 0, quarantine: 0, reject: 0, pass: 0, unknown: 0 },
+    reporters: 0,
+    domains: 0,
+    begin: null,
+    end: null,
+  };
+  for (const f of files) t.filesByStatus[f.status]++;
+  for (const r of records) {
+    t.messages += r.count;
+    if (r.isDmarcPass) t.dmarcPass += r.count;
+    if (r.dkim === 'pass') t.dkimAlignedPass += r.count;
+    if (r.spf === 'pass') t.spfAlignedPass += r.count;
+    t.disposition[dispositionBucket(r.disposition)] += r.count;
+  }
+  const reporters = new Set<string>();
+  const domains = new Set<string>();
+  for (const i of unique) {
+    const r = reports[i]!;
+    reporters.add(r.orgName);
+    domains.add(r.policy.domain);
+    if (r.begin !== null && (t.begin === null || r.begin < t.begin)) t.begin = r.begin;
+    if (r.end !== null && (t.end === null || r.end > t.end)) t.end = r.end;
+  }
+  t.reporters = reporters.size;
+  t.domains = domains.size;
+  return t;
+}
+
+const STRICTNESS: Record<string, number> = { none: 0, quarantine: 1, reject: 2 };
+
+/**
+ * Is it safe to move to p=quarantine/reject? Failing mail from recognised services (or servers authenticated for
+ * another domain) is legitimate mail that enforcement would hurt: fix its alignment first. Failing mail nothing
+ * vouches for is what enforcement is for.
+ */
+export function buildReadiness(
+  reports: AggregateReport[],
+  unique: number[],
+  records: DmarcRecord[],
+  senders: SenderRow[],
+): Readiness {
+  let currentPolicy = '';
+  for (const i of unique) {
+    const p = reports[i]!.policy.p;
+    if (p in STRICTNESS && (currentPolicy === '' || STRICTNESS[p]! > STRICTNESS[currentPolicy]!))
+      currentPolicy = p;
+  }
+  let messages = 0;
+  let failing = 0;
+  let failingKnown = 0;
+  let failingAuthenticated = 0;
+  let failingUnknown = 0;
+  let failingOverridden = 0;
+  for (const r of records) {
+    messages += r.count;
+    if (r.isDmarcPass) continue;
+    failing += r.count;
+    const kind = senders[r.sender]?.kind ?? 'unknown';
+    // The receiver already excused it (and would under p=reject too): neither a fix nor spoofing.
+    if (r.reasons.some((x) => OVERRIDES.has(x.type))) failingOverridden += r.count;
+    else if (kind === 'service') failingKnown += r.count;
+    else if (kind === 'authenticated') failingAuthenticated += r.count;
+    else failingUnknown += r.count;
+  }
+  const legitFailing = failingKnown + failingAuthenticated;
+  const share = messages ? legitFailing / messages : 0;
+  const pct = (n: number) => `${((100 * n) / Math.max(messages, 1)).toFixed(1)}%`;
+  const top = senders
+    .filter((s) => s.kind !== 'unknown' && s.dmarcFail > 0)
+    .sort((a, b) => b.dmarcFail - a.dmarcFail)
+    .slice(0, 3)
+    .map((s) => s.name);
+  let verdict: Readiness['verdict'];
+  let advice: string;
+  if (messages === 0) {
+    verdict = 'no-data';
+    advice = 'No messages in the reports yet.';
+  } else if (share <= 0.005) {
+    verdict = 'ready';
+    advice =
+      failingUnknown > 0
+        ? `Legitimate senders pass. The ${pct(failingUnknown)} that fails comes from sources nothing vouches for — likely spoofing, which p=quarantine or p=reject would stop.`
+        : 'Every recognised sender passes and nothing unknown fails: enforcement (p=quarantine, then p=reject) should be safe.';
+  } else {
+    verdict = share <= 0.02 ? 'almost' : 'not-ready';
+    advice = `${pct(legitFailing)} of all mail fails DMARC although it comes from recognised services or authenticated servers${top.length ? ` (${top.join(', ')})` : ''}: align their SPF (envelope domain) or DKIM (d=) with your From domain before enforcing.${failingUnknown ? ` The other ${pct(failingUnknown)} failing comes from unknown sources, likely spoofing.` : ''}`;
+  }
+  if (failingOverridden > 0 && messages > 0) {
+    advice += ` ${pct(failingOverridden)} failed but the receiver excused it (forwarded, mailing list, local policy).`;
+  }
+  return {
+    currentPolicy,
+    messages,
+    failing,
+    failingKnown,
+    failingAuthenticated,
+    failingUnknown,
+    failingOverridden,
+    verdict,
+    advice,
+  };
+}

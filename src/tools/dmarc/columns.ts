@@ -1,0 +1,200 @@
+import type { Column } from '../../lib/ui/table-view.ts';
+import type {
+  DispositionRow,
+  DmarcRecord,
+  DmarcResult,
+  DomainRow,
+  FileVerdict,
+  ReporterRow,
+  SenderRow,
+} from './types.ts';
+
+/** Column sets of the tool's tables; values are what the CSV gets, `format` only changes what is shown. */
+
+/** One decimal; never shows 100 % while some fail, nor 0 % while some pass. */
+export function percent(part: number, whole: number): number | null {
+  if (!whole) return null;
+  const p = Math.round((1000 * part) / whole) / 10;
+  if (p === 100 && part < whole) return 99.9;
+  if (p === 0 && part > 0) return 0.1;
+  return p;
+}
+const showPercent = (v: unknown) => (v === null || v === undefined ? '–' : `${v} %`);
+export const day = (seconds: number | null): string =>
+  seconds === null ? '' : new Date(seconds * 1000).toISOString().slice(0, 10);
+
+const KIND: Record<SenderRow['kind'], string> = {
+  service: 'Known service',
+  authenticated: 'Authenticated',
+  unknown: 'Unknown',
+};
+
+export const senderColumns: Column<SenderRow>[] = [
+  { id: 'name', header: 'Sender', value: (s) => s.name, width: '16rem' },
+  { id: 'kind', header: 'Kind', value: (s) => KIND[s.kind] },
+  { id: 'messages', header: 'Messages', value: (s) => s.messages, numeric: true },
+  {
+    id: 'pass',
+    header: 'DMARC pass',
+    value: (s) => percent(s.dmarcPass, s.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  { id: 'fail', header: 'Failing', value: (s) => s.dmarcFail, numeric: true },
+  {
+    id: 'dkim',
+    header: 'DKIM aligned',
+    value: (s) => percent(s.dkimAligned, s.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  {
+    id: 'spf',
+    header: 'SPF aligned',
+    value: (s) => percent(s.spfAligned, s.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  { id: 'ips', header: 'IPs', value: (s) => s.ips.length, numeric: true },
+  { id: 'reporters', header: 'Reporters', value: (s) => s.reporters.length, numeric: true },
+  {
+    id: 'overrides',
+    header: 'Overrides',
+    value: (s) =>
+      Object.entries(s.overrides)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  },
+  { id: 'evidence', header: 'Recognised by', value: (s) => s.evidence, hidden: true },
+  { id: 'category', header: 'Category', value: (s) => s.category, hidden: true },
+];
+
+export const failingColumns: Column<SenderRow>[] = [
+  { id: 'name', header: 'Sender', value: (s) => s.name, width: '16rem' },
+  { id: 'kind', header: 'Kind', value: (s) => KIND[s.kind] },
+  { id: 'fail', header: 'Failing messages', value: (s) => s.dmarcFail, numeric: true },
+  {
+    id: 'rate',
+    header: 'Of its mail',
+    value: (s) => percent(s.dmarcFail, s.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  {
+    id: 'overrides',
+    header: 'Excused (overrides)',
+    value: (s) => Object.values(s.overrides).reduce((a, b) => a + b, 0),
+    numeric: true,
+  },
+  { id: 'ips', header: 'IPs', value: (s) => s.ips.length, numeric: true },
+  { id: 'evidence', header: 'Recognised by', value: (s) => s.evidence },
+];
+
+export const domainColumns: Column<DomainRow>[] = [
+  { id: 'domain', header: 'Header From', value: (d) => d.domain, width: '16rem' },
+  { id: 'policyDomain', header: 'Policy domain', value: (d) => d.policyDomain },
+  { id: 'sub', header: 'Subdomain', value: (d) => (d.isSubdomain ? 'yes' : '') },
+  { id: 'policy', header: 'Policy', value: (d) => d.policy },
+  { id: 'messages', header: 'Messages', value: (d) => d.messages, numeric: true },
+  {
+    id: 'pass',
+    header: 'DMARC pass',
+    value: (d) => percent(d.dmarcPass, d.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  {
+    id: 'dkim',
+    header: 'DKIM aligned',
+    value: (d) => percent(d.dkimAligned, d.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  {
+    id: 'spf',
+    header: 'SPF aligned',
+    value: (d) => percent(d.spfAligned, d.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  { id: 'quarantine', header: 'Quarantined', value: (d) => d.quarantine, numeric: true },
+  { id: 'reject', header: 'Rejected', value: (d) => d.reject, numeric: true },
+  { id: 'senders', header: 'Senders', value: (d) => d.senders, numeric: true },
+];
+
+export const reporterColumns: Column<ReporterRow>[] = [
+  { id: 'org', header: 'Reporter', value: (r) => r.orgName, width: '16rem' },
+  { id: 'email', header: 'Email', value: (r) => r.email, hidden: true },
+  { id: 'reports', header: 'Reports', value: (r) => r.reports, numeric: true },
+  { id: 'messages', header: 'Messages', value: (r) => r.messages, numeric: true },
+  {
+    id: 'pass',
+    header: 'DMARC pass',
+    value: (r) => percent(r.dmarcPass, r.messages),
+    numeric: true,
+    format: showPercent,
+  },
+  { id: 'domains', header: 'Domains', value: (r) => r.domains, numeric: true },
+  { id: 'first', header: 'First day', value: (r) => day(r.begin) },
+  { id: 'last', header: 'Last day', value: (r) => day(r.end) },
+];
+
+export const dispositionColumns: Column<DispositionRow>[] = [
+  { id: 'disposition', header: 'Disposition', value: (d) => d.disposition },
+  { id: 'messages', header: 'Messages', value: (d) => d.messages, numeric: true },
+  { id: 'records', header: 'Records', value: (d) => d.records, numeric: true },
+  {
+    id: 'pass',
+    header: 'DMARC pass',
+    value: (d) => percent(d.dmarcPass, d.messages),
+    numeric: true,
+    format: showPercent,
+  },
+];
+
+const STATUS: Record<FileVerdict['status'], string> = {
+  ok: 'OK',
+  warning: 'OK, with warnings',
+  rejected: 'Rejected',
+  skipped: 'Skipped',
+};
+
+export const fileColumns: Column<FileVerdict>[] = [
+  { id: 'path', header: 'File', value: (f) => f.path, width: '24rem', mono: true },
+  { id: 'status', header: 'Verdict', value: (f) => STATUS[f.status] },
+  { id: 'reports', header: 'Reports', value: (f) => f.reports, numeric: true },
+  { id: 'why', header: 'Why', value: (f) => f.reason || f.warnings.join(' · '), width: '28rem' },
+];
+
+const auth = (list: { domain: string; result: string }[]) =>
+  list.map((a) => `${a.domain || '–'} ${a.result || '–'}`).join(', ');
+
+export function recordColumns(result: Pick<DmarcResult, 'reports'>): Column<DmarcRecord>[] {
+  const rep = (r: DmarcRecord) => result.reports[r.report]!;
+  return [
+    { id: 'ip', header: 'Source IP', value: (r) => r.sourceIp, mono: true },
+    {
+      id: 'count',
+      header: 'Messages',
+      value: (r) => r.count,
+      numeric: true,
+      format: (v, r) => `${v}${r.isCountInvalid ? ' (invalid count)' : ''}`,
+    },
+    { id: 'dmarc', header: 'DMARC', value: (r) => (r.isDmarcPass ? 'pass' : 'fail') },
+    { id: 'dkim', header: 'DKIM aligned', value: (r) => r.dkim || '(empty)' },
+    { id: 'spf', header: 'SPF aligned', value: (r) => r.spf || '(empty)' },
+    { id: 'disposition', header: 'Disposition', value: (r) => r.disposition || '(empty)' },
+    { id: 'from', header: 'Header From', value: (r) => r.headerFrom },
+    { id: 'envfrom', header: 'Envelope From', value: (r) => r.envelopeFrom, hidden: true },
+    { id: 'dkimAuth', header: 'DKIM results', value: (r) => auth(r.dkimAuth) },
+    { id: 'spfAuth', header: 'SPF results', value: (r) => auth(r.spfAuth) },
+    {
+      id: 'reasons',
+      header: 'Override',
+      value: (r) => r.reasons.map((x) => x.type + (x.comment ? ` (${x.comment})` : '')).join(', '),
+    },
+    { id: 'reporter', header: 'Reporter', value: (r) => rep(r).orgName },
+    { id: 'day', header: 'Day', value: (r) => day(rep(r).begin) },
+    { id: 'source', header: 'File', value: (r) => rep(r).source, hidden: true, mono: true },
+  ];
+}

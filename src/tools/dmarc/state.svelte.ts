@@ -1,0 +1,95 @@
+import { Job } from '../../lib/ui/job.svelte.ts';
+import type { DroppedFile } from '../../lib/files/dropped.ts';
+import type { DmarcSummary } from './core.ts';
+import type { ExportFormat } from './exports.ts';
+import type { DmarcJob, DmarcJobResult } from './worker.ts';
+import type { DmarcRecord } from './types.ts';
+import DmarcWorker from './worker.ts?worker';
+
+export type DmarcTab = 'overview' | 'senders' | 'domains' | 'reporters' | 'failing' | 'files';
+
+/**
+ * The view's state: every file given so far (adding more re-runs on the union), the summary of the last analysis,
+ * the open tab and sender. Records and exports are asked of the worker that holds the full result; the raw XML of
+ * a report is read again from its file by a second worker, so the page never holds copies of the XML.
+ */
+export class DmarcState {
+  files = $state.raw<Map<string, File>>(new Map());
+  summary = $state.raw<DmarcSummary | undefined>(undefined);
+  /** True while files are being read (the job also serves small requests: records, exports). */
+  isAnalysing = $state(false);
+  /** Wall time of the last analysis, ms. */
+  elapsed = $state(0);
+  tab = $state<DmarcTab>('overview');
+  sender = $state<number | undefined>(undefined);
+  records = $state.raw<{ sender: number; rows: DmarcRecord[] } | undefined>(undefined);
+  raw = $state.raw<{ source: string; text: string | undefined } | undefined>(undefined);
+  readonly job = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
+  readonly rawJob = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
+
+  /** Adds files (a path given twice is replaced) and analyses the whole set again. */
+  async add(dropped: DroppedFile[]): Promise<void> {
+    const next = new Map(this.files);
+    for (const d of dropped) next.set(d.path || d.file.name, d.file);
+    this.files = next;
+    this.sender = undefined;
+    this.records = undefined;
+    this.raw = undefined;
+    this.isAnalysing = true;
+    try {
+      const r = await this.job.run({
+        kind: 'analyse',
+        files: [...next].map(([name, file]) => ({ name, file })),
+      });
+      if (r?.kind === 'summary') {
+        this.summary = r.summary;
+        this.elapsed = this.job.elapsed;
+      }
+    } finally {
+      this.isAnalysing = false;
+    }
+  }
+
+  clear(): void {
+    this.job.reset();
+    this.rawJob.reset();
+    this.files = new Map();
+    this.summary = undefined;
+    this.sender = undefined;
+    this.records = undefined;
+    this.raw = undefined;
+    this.tab = 'overview';
+  }
+
+  async openSender(id: number): Promise<void> {
+    this.sender = id;
+    this.raw = undefined;
+    this.tab = 'senders';
+    if (this.records?.sender === id) return;
+    this.records = undefined;
+    const r = await this.job.run({ kind: 'records', sender: id });
+    if (r?.kind === 'records' && this.sender === id) this.records = { sender: id, rows: r.records };
+  }
+
+  /** Built in the worker, where the records are; the page only receives the text. */
+  async export(format: ExportFormat): Promise<string> {
+    const r = await this.job.run({ kind: 'export', format });
+    return r?.kind === 'export' ? r.text : '';
+  }
+
+  /** The raw XML of the report a record came from, read again from its input file. */
+  async showRaw(record: DmarcRecord): Promise<void> {
+    const report = this.summary?.reports[record.report];
+    const file = report && this.files.get(report.input);
+    if (!report || !file) return;
+    this.raw = { source: report.source, text: undefined };
+    const r = await this.rawJob.run({ kind: 'raw', name: report.input, file, source: report.source });
+    if (r?.kind === 'raw' && this.raw?.source === report.source)
+      this.raw = { source: report.source, text: r.text ?? '' };
+  }
+
+  dispose(): void {
+    this.job.dispose();
+    this.rawJob.dispose();
+  }
+}

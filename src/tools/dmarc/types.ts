@@ -1,0 +1,243 @@
+import type { Issue } from '../../lib/issue.ts';
+import type { UnpackCode } from '../../lib/files/unpack.ts';
+import type { XmlDecodeCode } from '../../lib/xml/decode.ts';
+
+/** The closed set of problems this tool reports; tests and the CLI rely on these codes. */
+export type DmarcIssueCode =
+  | UnpackCode
+  | XmlDecodeCode
+  | 'empty-file'
+  | 'xml-malformed'
+  | 'not-aggregate-report'
+  | 'failure-report'
+  | 'tls-report'
+  | 'mail-without-report'
+  | 'missing-element'
+  | 'bad-date'
+  | 'count-decimal'
+  | 'count-invalid'
+  | 'unknown-result'
+  | 'no-records'
+  | 'duplicate-report';
+
+export type DmarcIssue = Issue<DmarcIssueCode>;
+
+export type FileStatus = 'ok' | 'warning' | 'rejected' | 'skipped';
+
+/** One verdict per input file and per archive/mail member that is a document. */
+export interface FileVerdict {
+  /** As given; archive and mail members joined with ` > `. */
+  path: string;
+  /** The input file it came from (to find the bytes again for the raw XML). */
+  input: string;
+  status: FileStatus;
+  /** Why it was rejected or skipped; empty when ok. */
+  reason: string;
+  warnings: string[];
+  /** Aggregate reports read from it (0 or 1). */
+  reports: number;
+  issues: DmarcIssue[];
+}
+
+export interface DkimAuth {
+  domain: string;
+  selector: string;
+  result: string;
+  humanResult: string;
+}
+
+export interface SpfAuth {
+  domain: string;
+  scope: string;
+  result: string;
+  humanResult: string;
+}
+
+export interface OverrideReason {
+  type: string;
+  comment: string;
+}
+
+/** One `<record>`; words are trimmed and lower-cased, unknown words kept as they are. */
+export interface DmarcRecord {
+  /** Index into `DmarcResult.reports`. */
+  report: number;
+  /** Index into `DmarcResult.senders`; -1 until aggregated. */
+  sender: number;
+  sourceIp: string;
+  /** Messages; 0 when the count was not a whole number (see `isCountInvalid`). */
+  count: number;
+  isCountInvalid: boolean;
+  disposition: string;
+  /** policy_evaluated: DKIM-aligned result. */
+  dkim: string;
+  /** policy_evaluated: SPF-aligned result. */
+  spf: string;
+  isDmarcPass: boolean;
+  reasons: OverrideReason[];
+  headerFrom: string;
+  envelopeFrom: string;
+  envelopeTo: string;
+  dkimAuth: DkimAuth[];
+  spfAuth: SpfAuth[];
+}
+
+export interface PublishedPolicy {
+  domain: string;
+  adkim: string;
+  aspf: string;
+  p: string;
+  sp: string;
+  pct: string;
+  fo: string;
+  /** RFC 9990. */
+  np: string;
+  testing: string;
+  discoveryMethod: string;
+}
+
+export interface AggregateReport {
+  /** Where it was read from: the verdict path. */
+  source: string;
+  input: string;
+  /** `<version>`, empty when absent. */
+  version: string;
+  /** Namespace URI of `<feedback>`, empty when none. */
+  namespace: string;
+  orgName: string;
+  email: string;
+  extraContactInfo: string;
+  reportId: string;
+  /** Seconds since the epoch, UTC; null when missing or unreadable. */
+  begin: number | null;
+  end: number | null;
+  generator: string;
+  errors: string[];
+  policy: PublishedPolicy;
+  /** Records, messages and DMARC passes in this report. */
+  recordCount: number;
+  messages: number;
+  dmarcPass: number;
+  /** Index of the report this one duplicates (then it is not counted), or -1. */
+  duplicateOf: number;
+}
+
+export type DispositionBucket = 'none' | 'quarantine' | 'reject' | 'pass' | 'unknown';
+
+export interface Totals {
+  files: number;
+  filesByStatus: Record<FileStatus, number>;
+  /** Unique reports counted. */
+  reports: number;
+  /** Copies of already counted reports, dropped. */
+  duplicates: number;
+  records: number;
+  messages: number;
+  dmarcPass: number;
+  dkimAlignedPass: number;
+  spfAlignedPass: number;
+  disposition: Record<DispositionBucket, number>;
+  reporters: number;
+  domains: number;
+  /** Earliest begin and latest end, seconds; null without dated reports. */
+  begin: number | null;
+  end: number | null;
+}
+
+export interface DayPoint {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** Messages spread over the days a report covers, in proportion; fractional. */
+  messages: number;
+  dmarcPass: number;
+}
+
+export type SenderKind = 'service' | 'authenticated' | 'unknown';
+
+export interface SenderRow {
+  id: number;
+  name: string;
+  kind: SenderKind;
+  /** How it was recognised: `IP range (Microsoft, 2022-07-28)`, `DKIM d=sendgrid.net`… */
+  evidence: string;
+  category: string;
+  ips: string[];
+  messages: number;
+  dmarcPass: number;
+  dmarcFail: number;
+  dkimAligned: number;
+  spfAligned: number;
+  /** Messages with an override reason, by reason type. */
+  overrides: Record<string, number>;
+  reporters: string[];
+  headerFroms: string[];
+  records: number;
+}
+
+export interface DomainRow {
+  /** header_from. */
+  domain: string;
+  /** The policy domain of the reports it appeared in. */
+  policyDomain: string;
+  isSubdomain: boolean;
+  /** p= (or sp= for subdomains) as most recently published. */
+  policy: string;
+  messages: number;
+  dmarcPass: number;
+  dkimAligned: number;
+  spfAligned: number;
+  quarantine: number;
+  reject: number;
+  senders: number;
+}
+
+export interface ReporterRow {
+  orgName: string;
+  email: string;
+  reports: number;
+  messages: number;
+  dmarcPass: number;
+  domains: number;
+  begin: number | null;
+  end: number | null;
+}
+
+export interface DispositionRow {
+  disposition: string;
+  messages: number;
+  records: number;
+  dmarcPass: number;
+}
+
+export interface Readiness {
+  /** The strictest p= currently published among the policy domains. */
+  currentPolicy: string;
+  messages: number;
+  failing: number;
+  /** The four parts of `failing`. Excused by the receiver (forwarded, mailing_list, local_policy, trusted_forwarder). */
+  failingOverridden: number;
+  /** Not excused, from recognised services: fix their SPF/DKIM alignment. */
+  failingKnown: number;
+  /** Not excused, from servers that authenticated as some domain: your own servers or a service not listed. */
+  failingAuthenticated: number;
+  /** Not excused, and nothing vouches for it: likely spoofing (or forwarding that broke DKIM). */
+  failingUnknown: number;
+  verdict: 'ready' | 'almost' | 'not-ready' | 'no-data';
+  advice: string;
+}
+
+export interface DmarcResult {
+  files: FileVerdict[];
+  /** Every report read, duplicates included (`duplicateOf` ≥ 0). */
+  reports: AggregateReport[];
+  /** Records of unique reports only. */
+  records: DmarcRecord[];
+  totals: Totals;
+  days: DayPoint[];
+  senders: SenderRow[];
+  domains: DomainRow[];
+  reporters: ReporterRow[];
+  dispositions: DispositionRow[];
+  readiness: Readiness;
+  issues: DmarcIssue[];
+}

@@ -1,0 +1,183 @@
+import { test, expect, screenshot } from './fixtures.ts';
+import type { Page, TestInfo } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'fflate';
+
+/*
+ * The whole public corpus (../shared/fixtures/dmarc/real) dropped as a folder, as an admin would. Where the
+ * corpus is absent the five handwritten fixtures stand in, with their own hand-computed totals.
+ */
+const CORPUS = resolve('../shared/fixtures/dmarc/real');
+const FIXTURES = resolve('src/tools/dmarc/fixtures');
+const hasCorpus = existsSync(join(CORPUS, 'SOURCES.md'));
+const EXPECTED = hasCorpus
+  ? // 406 files and SOURCES.md, which is skipped as not a report.
+    {
+      folder: CORPUS,
+      files: 407,
+      messages: '20,628',
+      pass: '85.9 %',
+      reports: '352',
+      duplicates: '13 duplicate(s)',
+      problems: '53',
+    }
+  : {
+      folder: FIXTURES,
+      files: 5,
+      messages: '54',
+      pass: '83.3 %',
+      reports: '5',
+      duplicates: '0 duplicate(s)',
+      problems: '0',
+    };
+
+const card = (page: Page, label: string) =>
+  page.locator('.stats li').filter({ has: page.locator('.label', { hasText: label }) });
+
+async function shot(page: Page, testInfo: TestInfo, view: string) {
+  // The app header is sticky: from the top, a full-page capture does not paint it over the middle.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: testInfo.outputPath(`${view}.png`), fullPage: true });
+  await screenshot(page, `dmarc-${view}`);
+}
+
+/** Drops a folder through the folder picker and waits for the overview; returns the longest main-thread task. */
+async function dropFolder(page: Page, folder: string): Promise<{ ms: number; longestTask: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { longest: number };
+    w.longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  const started = Date.now();
+  await page.getByLabel(/\(folder\)$/).setInputFiles(folder);
+  await expect(card(page, 'Messages').locator('.value')).toBeVisible({ timeout: 60_000 });
+  const ms = Date.now() - started;
+  const longestTask = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+  return { ms, longestTask };
+}
+
+test.describe('DMARC reports', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('./#/dmarc');
+    await expect(page.getByRole('heading', { level: 1, name: 'DMARC aggregate reports' })).toBeVisible();
+  });
+
+  test('drop the corpus folder: totals on screen, a sender opened down to its raw XML', async ({
+    page,
+  }, testInfo) => {
+    await shot(page, testInfo, 'empty');
+    const timing = await dropFolder(page, EXPECTED.folder);
+    // Recorded, not asserted. The long task includes Playwright's own file injection (setInputFiles); the app alone
+    // is measured by `npm run bench -- dmarc` with a real drop event.
+    testInfo.annotations.push({
+      type: 'timing',
+      description: `${EXPECTED.files} files on screen in ${timing.ms} ms; longest main-thread task ${timing.longestTask.toFixed(0)} ms (with setInputFiles)`,
+    });
+    await expect(card(page, 'Messages').locator('.value')).toHaveText(EXPECTED.messages);
+    await expect(card(page, 'DMARC pass').locator('.value')).toHaveText(EXPECTED.pass);
+    await expect(card(page, 'Reports').locator('.value')).toHaveText(EXPECTED.reports);
+    await expect(card(page, 'Reports').locator('.detail')).toContainText(EXPECTED.duplicates);
+    await expect(card(page, 'Files with problems').locator('.value')).toHaveText(EXPECTED.problems);
+    await expect(page.getByRole('heading', { name: /ready|Ready|No data/ })).toBeVisible();
+    await expect(page.getByRole('img', { name: /Messages per (day|month)/ })).toBeVisible();
+    await shot(page, testInfo, 'overview');
+
+    await page.getByRole('tab', { name: /^Senders/ }).click();
+    const senders = page.getByRole('table', { name: 'Senders' });
+    await expect(senders).toBeVisible();
+    await shot(page, testInfo, 'senders');
+    await senders.getByRole('row').filter({ hasText: 'Google Workspace / Gmail' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Google Workspace / Gmail' })).toBeVisible();
+    const records = page.getByRole('table', { name: /^Records of Google/ });
+    await records.getByRole('row').nth(1).click();
+    const raw = page.getByRole('region', { name: /^Raw XML of / });
+    await expect(raw).toContainText('<feedback');
+    await expect(raw).toContainText('<record>');
+    await shot(page, testInfo, 'sender-detail');
+
+    for (const [tab, view] of [
+      ['Domains', 'domains'],
+      ['Reporters', 'reporters'],
+      ['Failing', 'failing'],
+      ['Files', 'files'],
+    ] as const) {
+      await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+      await expect(page.getByRole('tabpanel')).toBeVisible();
+      await shot(page, testInfo, view);
+    }
+    if (hasCorpus) {
+      const files = page.getByRole('table', { name: 'Files' });
+      await page.getByRole('searchbox', { name: 'Search Files' }).fill('ikea');
+      await expect(files.getByRole('row').nth(1)).toContainText('line 47, column 11');
+    }
+  });
+
+  test('every export downloads with the documented content', async ({ page }) => {
+    await dropFolder(page, EXPECTED.folder);
+    const save = async (name: string | RegExp) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name }).click(),
+      ]);
+      return { name: download.suggestedFilename(), text: await readFile((await download.path())!, 'utf8') };
+    };
+    const json = await save(/^⤓?JSON$/);
+    expect(json.name).toMatch(/^dmarc-\d{4}-\d{2}-\d{2}\.json$/);
+    const doc = JSON.parse(json.text);
+    expect(Object.keys(doc)).toEqual(['files', 'totals', 'reports', 'senders']);
+    expect(doc.files).toHaveLength(EXPECTED.files);
+    expect(doc.totals.messages.toLocaleString('en-US')).toBe(EXPECTED.messages);
+
+    const nd = await save(/NDJSON/);
+    const lines = nd.text.trim().split('\n');
+    expect(lines).toHaveLength(doc.totals.records);
+    expect(Object.keys(JSON.parse(lines[0]!))).toContain('passed_dmarc');
+
+    await page.getByText('CSV per view').click();
+    for (const view of ['senders', 'failing', 'domains', 'reporters', 'dispositions', 'files', 'records']) {
+      const csv = await save(new RegExp(`^⤓?${view}$`));
+      expect(csv.name).toMatch(new RegExp(`^dmarc-${view}-`));
+      expect(csv.text.startsWith('\ufeff')).toBe(true);
+    }
+  });
+
+  test('adding more files re-reads the union; a hostile file is refused and the tab lives', async ({
+    page,
+  }, testInfo) => {
+    await dropFolder(page, FIXTURES);
+    await expect(card(page, 'Messages').locator('.value')).toHaveText('54');
+    const dir = await mkdtemp(join(tmpdir(), 'dmarc-e2e-'));
+    // 200 MiB of zeros in many gzip members: a bomb that must stop early.
+    const member = gzipSync(new Uint8Array(8 << 20), { level: 1 });
+    const bomb = Buffer.concat(new Array(25).fill(Buffer.from(member)));
+    await writeFile(join(dir, 'bomb.xml.gz'), bomb);
+    await writeFile(
+      join(dir, 'lol.xml'),
+      '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY a "aaaa">]><feedback>&a;</feedback>',
+    );
+    await page.getByLabel(/\(folder\)$/).setInputFiles(dir);
+    await expect(card(page, 'Files with problems').locator('.value')).toHaveText('2');
+    await expect(card(page, 'Messages').locator('.value')).toHaveText('54');
+    await page.getByRole('tab', { name: /^Files/ }).click();
+    const table = page.getByRole('table', { name: 'Files' });
+    await expect(table.getByRole('row').filter({ hasText: 'bomb.xml.gz' })).toContainText('compression bomb');
+    await expect(table.getByRole('row').filter({ hasText: 'lol.xml' })).toContainText('DOCTYPE');
+    await shot(page, testInfo, 'files-hostile');
+  });
+
+  test('dark theme and keyboard: the tabs move with the arrow keys', async ({ page }, testInfo) => {
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await dropFolder(page, EXPECTED.folder);
+    await page.getByRole('tab', { name: 'Overview' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: /^Senders/ })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
+    await shot(page, testInfo, 'overview-dark');
+  });
+});
