@@ -1,4 +1,5 @@
 import type { Issue } from '../issue.ts';
+import { decodeWindows1252 } from '../text/windows-1252.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'ascii';
 
@@ -85,6 +86,6 @@ export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
       file,
       message: 'The file is not valid UTF-8; it was read as Windows-1252 (Western European).',
     });
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', issues };
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252', issues };
   }
 }

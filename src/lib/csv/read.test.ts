@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { readCsv, sniffDelimiter, findColumn } from './read.ts';
+import { readCsv, sniffDelimiter, findColumn, type Delimiter } from './read.ts';
 import { isInputError } from '../issue.ts';
 
 const utf16le = (s: string, bom = true) => {
@@ -75,6 +77,21 @@ describe('readCsv on PowerShell exports', () => {
     expect(t.issues.map((i) => i.code)).toContain('windows-1252');
   });
 
+  it('decodes the Windows-1252 letters outside Latin-1 (€, curly quotes, Š) the same in Node and browsers', () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('Note\n'),
+      0x80,
+      0x20,
+      0x91,
+      0x78,
+      0x92,
+      0x20,
+      0x8a,
+      0x0a,
+    ]);
+    expect(readCsv(bytes).rows[0]![0]).toBe('€ ‘x’ Š');
+  });
+
   it('warns when an ASCII export replaced letters with "?"', () => {
     const t = readCsv(new TextEncoder().encode('"Name"\r\n"J?rg M?ller"\r\n'), { file: 'ascii.csv' });
     expect(t.meta.encoding).toBe('ascii');
@@ -128,6 +145,109 @@ describe('readCsv on PowerShell exports', () => {
     const controller = new AbortController();
     controller.abort();
     expect(() => readCsv('a\n1\n', { signal: controller.signal })).toThrow(/Cancelled/);
+  });
+});
+
+/** What readCsv promises, written straight on Papa Parse: its records, the header trimmed, blank lines skipped. */
+function papaReference(body: string, delimiter: Delimiter) {
+  const parsed = Papa.parse<string[]>(body, { delimiter, header: false, skipEmptyLines: false });
+  const [head = [], ...records] = parsed.data;
+  const headers = head.map((h) => h.trim());
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const widthLines: number[] = [];
+  let line = 1;
+  for (const [k, row] of [head, ...records].entries()) {
+    const start = line;
+    line += 1 + row.reduce((n, cell) => n + cell.split('\n').length - 1, 0);
+    if (k === 0 || (row.length === 1 && row[0] === '')) continue;
+    if (row.length !== headers.length) widthLines.push(start);
+    rows.push(headers.map((_, i) => row[i] ?? ''));
+    lines.push(start);
+  }
+  const quoteRecords = parsed.errors.filter((e) => e.type === 'Quotes').map((e) => (e.row ?? 0) + 1);
+  return { headers, rows, lines, widthLines, quoteRecords };
+}
+
+describe('readCsv splits records exactly as Papa Parse does', () => {
+  const piece = fc.constantFrom(
+    'a',
+    'b c',
+    ' ',
+    ',',
+    ';',
+    '"',
+    '""',
+    '"x"',
+    '\r\n',
+    '\n',
+    '\r',
+    'é',
+    '\t',
+    '|',
+  );
+  const body = fc
+    .tuple(
+      fc.constantFrom('h1', '"h1"', 'h1,h2', '"h1","h2"', 'h1;h2;h3'),
+      fc.array(piece, { maxLength: 60 }),
+    )
+    .map(([head, parts]) => head + parts.join(''));
+  const delimiter = fc.constantFrom<Delimiter>(',', ';', '|');
+
+  it('for any text of quotes, delimiters and line endings, well-formed or not', () => {
+    fc.assert(
+      fc.property(body, delimiter, (text, d) => {
+        const t = readCsv(text, { delimiter: d, maxRowIssues: 1000 });
+        const ref = papaReference(text, d);
+        expect(t.headers).toEqual(ref.headers);
+        expect(t.rows).toEqual(ref.rows);
+        expect(t.lines).toEqual(ref.lines);
+        expect(t.rowCount).toBe(ref.rows.length);
+        expect(t.issues.filter((i) => i.code === 'row-width').map((i) => i.line)).toEqual(ref.widthLines);
+        const quotes = t.issues.filter((i) => i.code === 'csv-quotes').map((i) => i.message);
+        expect(quotes.map((m) => Number(/record (\d+)/.exec(m)![1]))).toEqual(ref.quoteRecords);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('streams the same rows through onRow, with unread columns empty after the first row', () => {
+    fc.assert(
+      fc.property(body, delimiter, fc.array(fc.nat(3), { maxLength: 3 }), (text, d, wanted) => {
+        const whole = readCsv(text, { delimiter: d });
+        const seen: { cells: string[]; line: number }[] = [];
+        const t = readCsv(text, {
+          delimiter: d,
+          columns: () => wanted,
+          onRow: (cells, line) => seen.push({ cells: [...cells], line }),
+        });
+        expect(t.rows).toEqual([]);
+        expect(t.rowCount).toBe(whole.rows.length);
+        expect(t.firstRow).toEqual(whole.rows[0]);
+        expect(seen.map((s) => s.line)).toEqual(whole.lines);
+        expect(seen.map((s) => s.cells)).toEqual(
+          whole.rows.map((row) => row.map((v, i) => (wanted.includes(i) ? v : ''))),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('hands a malformed quote deep in a large file to Papa Parse and keeps every row and line', () => {
+    let text = '"id","note"\r\n';
+    for (let i = 0; i < 120_000; i++) {
+      text +=
+        i === 100_000 ? `"${i}","broken "quote" here"\r\n` : `"${i}","two\r\nlines ${'y'.repeat(20)}"\r\n`;
+    }
+    const seen: number[] = [];
+    const t = readCsv(text, { file: 'big.csv', onRow: (cells, line) => seen.push(line) });
+    expect(t.rowCount).toBe(120_000);
+    expect(seen[99_999]).toBe(2 + 99_999 * 2);
+    expect(seen[100_000]).toBe(2 + 100_000 * 2);
+    expect(seen[100_001]).toBe(2 + 100_000 * 2 + 1);
+    expect(t.issues.map((i) => i.code)).toContain('csv-quotes');
+    const ref = papaReference(text, ',');
+    expect(seen).toEqual(ref.lines);
   });
 });
 
