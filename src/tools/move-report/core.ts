@@ -1,0 +1,171 @@
+import { readCsv } from '../../lib/csv/read.ts';
+import { isInputError, throwIfAborted, type RunOptions } from '../../lib/issue.ts';
+import { parseBadItems } from './bad-items.ts';
+import { exportCommands } from './export-commands.ts';
+import { groupFailures } from './failures.ts';
+import { healthChecks, healthFigures } from './health.ts';
+import { parseMoves } from './parse.ts';
+import { aggregate, cumulativeSeeded, estimateFinish, rateHistogram, transferRate } from './report.ts';
+import type { MoveReport, MoveReportInput, MoveReportIssue } from './types.ts';
+
+export type { MoveReport, MoveReportInput } from './types.ts';
+
+export interface AnalyseOptions extends Omit<RunOptions, 'onProgress'> {
+  onProgress?: (done: number, total: number, label?: string) => void;
+}
+
+const STEPS = 1000;
+
+/**
+ * The whole report from a moves export and an optional bad-items export. Reading is ~80 % of the work and reports
+ * progress in chunks; cancel is honoured between chunks and every 4,096 rows. Throws InputError only when the moves
+ * file is unusable; a bad bad-items file becomes an issue beside the report.
+ */
+export function analyseMoves(input: MoveReportInput, opts: AnalyseOptions = {}): MoveReport {
+  const { signal } = opts;
+  const progress = (fraction: number, label: string) =>
+    opts.onProgress?.(Math.round(fraction * STEPS), STEPS, label);
+  const hasBadItems = !!input.badItems;
+  const readShare = hasBadItems ? 0.72 : 0.8;
+
+  progress(0, 'Reading moves');
+  const table = readCsv(input.moves.bytes, {
+    file: input.moves.name,
+    signal,
+    onProgress: (done, total) => progress((done / total) * readShare, 'Reading moves'),
+  });
+  throwIfAborted(signal);
+  const parsed = parseMoves(table, input.moves.name, {
+    signal,
+    onProgress: (done, total) =>
+      progress(readShare + (total ? (done / total) * 0.15 : 0.15), 'Normalising moves'),
+  });
+  const issues: MoveReportIssue[] = parsed.issues;
+  const { moves, stallColumns } = parsed;
+
+  let badItems: MoveReport['badItems'] = null;
+  if (input.badItems) {
+    progress(readShare + 0.15, 'Reading bad items');
+    try {
+      const badTable = readCsv(input.badItems.bytes, { file: input.badItems.name, signal });
+      const result = parseBadItems(badTable, input.badItems.name, moves);
+      badItems = result.summary;
+      issues.push(...result.issues);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      issues.push({ ...(e.issue as MoveReportIssue), severity: 'error' });
+    }
+  }
+  throwIfAborted(signal);
+
+  progress(0.96, 'Building the report');
+  const agg = aggregate(moves, badItems ? badItems.rows.length : null);
+  const rate = transferRate(moves);
+  const health = healthFigures(moves, stallColumns);
+  const report: MoveReport = {
+    meta: parsed.meta,
+    moves,
+    stallColumns,
+    ...agg,
+    transferRate: rate,
+    health,
+    checks: healthChecks(health, rate),
+    eta: estimateFinish(moves),
+    failures: groupFailures(moves),
+    badItems,
+    rateHistogram: rateHistogram(moves),
+    cumulative: cumulativeSeeded(moves),
+    commands: exportCommands(),
+    issues,
+  };
+  progress(1, 'Done');
+  return report;
+}
+
+const r2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+const r3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+
+/**
+ * The documented, stable JSON of `hybrid-toolbox move-report --json`. Percentages are rounded to 2 decimals, GiB
+ * and GB/h to 3; byte counts are exact.
+ */
+export function toJsonSummary(report: Omit<MoveReport, 'moves'> & { moves: { length: number } }) {
+  const { transferRate: t, health: h, stakeholder: s, eta } = report;
+  return {
+    moves: report.moves.length,
+    byStatus: report.byStatus,
+    byStatusDetail: report.byStatusDetail,
+    byDataConsistencyScore: report.byDataConsistencyScore,
+    byFailureType: report.byFailureType,
+    totals: {
+      primaryMailboxBytes: report.totals.primaryMailboxBytes,
+      archiveBytes: report.totals.archiveBytes,
+      bytesTransferred: report.totals.bytesTransferred,
+      primaryItemCount: report.totals.primaryItemCount,
+      archiveItemCount: report.totals.archiveItemCount,
+      itemsTransferred: report.totals.itemsTransferred,
+      badItemsEncountered: report.totals.badItemsEncountered,
+      largeItemsEncountered: report.totals.largeItemsEncountered,
+      missingItemsEncountered: report.totals.missingItemsEncountered,
+      badItemRows: report.totals.badItemRows,
+    },
+    perBatch: Object.fromEntries(
+      report.batches.map((b) => [
+        b.name,
+        {
+          moves: b.moves,
+          byStatus: b.byStatus,
+          bytesTransferred: b.bytesTransferred,
+          badItemsEncountered: b.badItemsEncountered,
+          failed: b.failed,
+          completedInclWarning: b.completedInclWarning,
+          worstDataConsistencyScore: b.worstDataConsistencyScore,
+        },
+      ]),
+    ),
+    transferRate: {
+      movesCounted: t.movesCounted,
+      meanGbPerHour: r3(t.meanGbPerHour),
+      medianGbPerHour: r3(t.medianGbPerHour),
+      minGbPerHour: r3(t.minGbPerHour),
+      maxGbPerHour: r3(t.maxGbPerHour),
+      top90Moves: t.top90Moves,
+      top90MeanGbPerHour: r3(t.top90MeanGbPerHour),
+    },
+    health: {
+      stallPercent: Object.fromEntries(Object.entries(h.stallPercent).map(([k, v]) => [k, r2(v)])),
+      overallStallPercent: r2(h.overallStallPercent),
+      overallStallPercentWithoutThrottles: r2(h.overallStallPercentWithoutThrottles),
+      transientFailurePercent: r2(h.transientFailurePercent),
+      idlePercent: r2(h.idlePercent),
+      moveEfficiencyPercent: r2(h.moveEfficiencyPercent),
+    },
+    stakeholder: {
+      completedInclWarning: s.completedInclWarning,
+      completedPercent: r2(s.completedPercent),
+      readyToComplete: s.readyToComplete,
+      inFlight: s.inFlight,
+      needsAttention: s.needsAttention,
+      dcsInvestigateOrPoor: s.dcsInvestigateOrPoor,
+      dataTransferredGiB: r3(s.dataTransferredGiB),
+      mailboxDataGiB: r3(s.mailboxDataGiB),
+    },
+    eta: {
+      asOf: eta.asOf,
+      recentGiBPerHour: r3(eta.recentGiBPerHour),
+      remainingGiB: r3(eta.remainingGiB),
+      hours: r2(eta.hours),
+      finishAt: eta.finishAt,
+    },
+    warnings: report.issues.map((i) => ({
+      code: i.code,
+      severity: i.severity,
+      message: i.message,
+      ...(i.file ? { file: i.file } : {}),
+      ...(i.line ? { line: i.line } : {}),
+      ...(i.path ? { column: i.path } : {}),
+    })),
+  };
+}
+
+export type MoveReportJson = ReturnType<typeof toJsonSummary>;

@@ -1,0 +1,42 @@
+import { GIB, zoneLessIso } from './report.ts';
+
+/** Display helpers for the view: sizes in GiB (binary, as Exchange prints), zone-less dates as written. */
+export function gib(bytes: number | null, digits = 2): string {
+  if (bytes === null) return '–';
+  const g = bytes / GIB;
+  if (g >= 1024) return `${(g / 1024).toFixed(1)} TB`;
+  return g >= 100 ? `${Math.round(g).toLocaleString('en-US')} GB` : `${g.toFixed(digits)} GB`;
+}
+
+export function size(bytes: number | null): string {
+  if (bytes === null) return '–';
+  if (bytes >= GIB) return gib(bytes);
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+/** `2026-11-23 14:05` — the exporting machine's local time, no zone. */
+export function when(ms: number | null): string {
+  return ms === null ? '' : zoneLessIso(ms).slice(0, 16).replace('T', ' ');
+}
+
+export function duration(ms: number | null): string {
+  if (ms === null) return '–';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function percent(value: number | null, digits = 1): string {
+  return value === null ? '–' : `${value.toFixed(digits)} %`;
+}
+
+export function rate(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(2)} GB/h`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
