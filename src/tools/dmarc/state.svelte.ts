@@ -1,5 +1,5 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
-import type { DroppedFile } from '../../lib/files/dropped.ts';
+import type { DroppedFile } from '../../lib/browser/dropped.ts';
 import type { DmarcSummary } from './core.ts';
 import type { ExportFormat } from './exports.ts';
 import type { DmarcJob, DmarcJobResult } from './worker.ts';

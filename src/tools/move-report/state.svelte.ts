@@ -1,5 +1,5 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
-import type { DroppedFile } from '../../lib/files/dropped.ts';
+import type { DroppedFile } from '../../lib/browser/dropped.ts';
 import { MoveTable, type PackedReport } from './pack.ts';
 import type { MoveReportJob } from './worker.ts';
 import MoveReportWorker from './worker.ts?worker';

@@ -1,5 +1,5 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
-import { readBytes, type DroppedFile } from '../../lib/files/dropped.ts';
+import { readBytes, type DroppedFile } from '../../lib/browser/dropped.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import type { RiskInput } from './core.ts';
 import type { LiveRiskData } from './live.ts';

@@ -1,5 +1,5 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
-import type { DroppedFile } from '../../lib/files/dropped.ts';
+import type { DroppedFile } from '../../lib/browser/dropped.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import type { SyncCheckInput } from './core.ts';
 import type { MappingOverride, SyncCheckResult } from './model.ts';
