@@ -23,7 +23,8 @@ const heavyIn = (ids: string[]) => HEAVY.filter((h) => ids.some((id) => id.inclu
 
 /** Builds the app in memory (no files written) and splits its chunks into the shell and the lazy rest. */
 export async function bundleReport(): Promise<BundleReport> {
-  const out = (await build({ logLevel: 'silent', build: { write: false } })) as Rollup.RollupOutput | Rollup.RollupOutput[];
+  const out = (await build({ logLevel: 'silent', build: { write: false } })) as
+    Rollup.RollupOutput | Rollup.RollupOutput[];
   const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
   const chunks = outputs.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
   const byFile = new Map(chunks.map((c) => [c.fileName, c]));
@@ -36,9 +37,14 @@ export async function bundleReport(): Promise<BundleReport> {
     for (const i of c.imports) visit(byFile.get(i)!);
   };
   visit(entry);
-  const css = outputs.filter((o) => o.type === 'asset' && o.fileName.endsWith('.css') && entry.viteMetadata?.importedCss.has(o.fileName));
+  const css = outputs.filter(
+    (o) =>
+      o.type === 'asset' && o.fileName.endsWith('.css') && entry.viteMetadata?.importedCss.has(o.fileName),
+  );
   const shellChunks = [...shellFiles].map((f) => byFile.get(f)!);
-  const shellCode = shellChunks.map((c) => c.code).join('\n') + css.map((a) => String((a as Rollup.OutputAsset).source)).join('\n');
+  const shellCode =
+    shellChunks.map((c) => c.code).join('\n') +
+    css.map((a) => String((a as Rollup.OutputAsset).source)).join('\n');
   return {
     shell: {
       files: [...shellFiles, ...css.map((c) => c.fileName)],

@@ -13,7 +13,11 @@ export async function bench(): Promise<BenchSection[]> {
       title: 'Bundle: shell and lazy chunks',
       baseline: 'not a timing; sizes of the production build (gzip level 9 via zlib defaults)',
       rows: [
-        { name: `shell (${r.shell.files.join(', ')})`, ms, note: `${kb(r.shell.bytes)} raw, ${kb(r.shell.gzipBytes)} gzip` },
+        {
+          name: `shell (${r.shell.files.join(', ')})`,
+          ms,
+          note: `${kb(r.shell.bytes)} raw, ${kb(r.shell.gzipBytes)} gzip`,
+        },
         ...r.lazy
           .sort((a, b) => b.bytes - a.bytes)
           .map((c) => ({
