@@ -1,4 +1,6 @@
 // Page-side (reads the theme from the DOM), so it sits with the views, outside the no-DOM core check.
+import { cssColor } from '../../lib/ui/css-color.ts';
+
 /** Status colours from the theme, so charts read the same in light and dark. */
 const STATUS_VAR: Record<string, string> = {
   Completed: '--chart-2',
@@ -13,12 +15,9 @@ const STATUS_VAR: Record<string, string> = {
 };
 
 export function statusColor(status: string): string {
-  const css = getComputedStyle(document.documentElement);
-  const color = css.getPropertyValue(STATUS_VAR[status] ?? '--border').trim();
+  const color = cssColor(STATUS_VAR[status] ?? '--border');
   // The warning variant of a finished move: the same green, lighter.
   return status === 'CompletedWithWarning' ? `color-mix(in srgb, ${color} 55%, transparent)` : color;
 }
 
-export function themeColor(variable: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(variable).trim();
-}
+export const themeColor = cssColor;
