@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
-import type { CliIo } from '../../cli/io.ts';
+import { memoryIo } from '../../cli/memory-io.ts';
 import { cli } from './cli.ts';
 
 const fixture = (name: string) =>
@@ -16,29 +16,9 @@ const DISK: Record<string, Uint8Array> = {
 };
 
 async function runCli(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    args,
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    readStdin: async () => '',
-    readFile: async (p) => {
-      const b = DISK[p];
-      if (!b) throw new Error(`ENOENT: ${p}`);
-      return b;
-    },
-    listFiles: async (p) => {
-      if (DISK[p]) return [p];
-      const inside = Object.keys(DISK)
-        .filter((k) => k.startsWith(`${p}/`))
-        .sort();
-      if (!inside.length) throw new Error(`ENOENT: no such file or directory, stat '${p}'`);
-      return inside;
-    },
-  };
-  const code = await cli.run(io);
-  return { code, out, err };
+  const m = memoryIo(args, DISK);
+  const code = await cli.run(m.io);
+  return { code, out: m.out(), err: m.err() };
 }
 
 describe('hybrid-toolbox dmarc', () => {

@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.ts';
+import { memoryIo } from '../../cli/memory-io.ts';
 import { main } from '../../cli/main.ts';
 import { cli } from './cli.ts';
 
 const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
 const ID = 'JC2LdB0sEUucPB2eXYo7Dw==';
 
-function fakeIo(args: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    args,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => stdin,
-    readFile: async (p) => {
-      throw new Error(`no file ${p}`);
-    },
-    listFiles: async (p) => [p],
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
-
 async function runCli(args: string[], stdin?: string) {
-  const f = fakeIo(args, stdin);
+  const f = memoryIo(args, {}, stdin);
   const code = await cli.run(f.io);
   return { code, out: f.out(), err: f.err() };
 }
@@ -138,10 +122,10 @@ describe('immutable-id CLI', () => {
   });
 
   it('is reachable through the dispatcher, with --help', async () => {
-    const f = fakeIo(['--help']);
+    const f = memoryIo(['--help']);
     expect(await main(['immutable-id'], f.io)).toBe(0);
     expect(f.out()).toContain('Usage: hybrid-toolbox immutable-id <value>… [--json|--csv]');
-    const g = fakeIo([GUID, '--json']);
+    const g = memoryIo([GUID, '--json']);
     expect(await main(['immutable-id'], g.io)).toBe(0);
     expect(JSON.parse(g.out()).results[0].readings[0].immutableId).toBe(ID);
   });

@@ -1,30 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.ts';
+import { memoryIo } from '../../cli/memory-io.ts';
 import { readCsv } from '../../lib/csv/read.ts';
 import { cli } from './cli.ts';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 
 async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    args,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: async () => '',
-    readFile: async (p) => {
-      try {
-        return new Uint8Array(readFileSync(new URL(p, FIXTURES)));
-      } catch {
-        throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT', path: p });
-      }
-    },
-    listFiles: async (p) => [p],
-  };
-  const status = await cli.run(io);
-  return { status, stdout, stderr };
+  const m = memoryIo(args, (p) => {
+    try {
+      return new Uint8Array(readFileSync(new URL(p, FIXTURES)));
+    } catch {
+      return undefined;
+    }
+  });
+  const status = await cli.run(m.io);
+  return { status, stdout: m.out(), stderr: m.err() };
 }
 
 describe('hybrid-toolbox move-report', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.ts';
+import { memoryIo } from '../../cli/memory-io.ts';
 import { main } from '../../cli/main.ts';
 
 const dir = new URL('./fixtures/', import.meta.url);
@@ -16,27 +16,9 @@ async function run(args: string[], extra: Record<string, string> = {}) {
     ...FILES,
     ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, new TextEncoder().encode(v)])),
   };
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    args,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    readFile: async (p) => {
-      const f = files[p];
-      if (!f) throw new Error(`ENOENT: ${p}`);
-      return f;
-    },
-    listFiles: async (p) =>
-      files[p]
-        ? [p]
-        : Object.keys(files)
-            .filter((k) => k.startsWith(`${p}/`))
-            .sort(),
-  };
-  const code = await main(['risk-triage', ...args], io);
-  return { code, stdout, stderr };
+  const m = memoryIo(args, files);
+  const code = await main(['risk-triage', ...args], m.io);
+  return { code, stdout: m.out(), stderr: m.err() };
 }
 
 const NOW = ['--now', '2026-11-23T12:00:00Z'];
