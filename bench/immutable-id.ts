@@ -1,19 +1,9 @@
 import { withRatios, type BenchRow, type BenchSection } from './lib.ts';
 import { convertId } from '../src/tools/immutable-id/core.ts';
+import { seededRandom } from '../src/lib/seeded-random.ts';
 
 const COUNT = 1_000_000;
 const GOAL_MS = 1000;
-
-/** xorshift32: the same values every run, so runs compare. */
-function rng(seed: number) {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function randomBytes(next: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);
@@ -32,7 +22,7 @@ function dotnetGuid(b: Buffer): string {
  * octet strings, text and string anchors, and a share of broken values.
  */
 function mixedValues(): string[] {
-  const next = rng(0x1d5eed);
+  const next = seededRandom(0x1d5eed);
   const out: string[] = [];
   for (let i = 0; i < COUNT; i++) {
     const b = randomBytes(next, 16);
@@ -82,7 +72,7 @@ function measure(fn: () => void, runs = 5): Timing {
 
 export async function bench(): Promise<BenchSection[]> {
   const mixed = mixedValues();
-  const next = rng(42);
+  const next = seededRandom(42);
   const base64s = Array.from({ length: COUNT }, () => randomBytes(next, 16).toString('base64'));
   const guids = Array.from({ length: COUNT }, () => dotnetGuid(randomBytes(next, 16)));
   const guidRegex = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import { gzipSync, zipSync } from 'fflate';
 import type { NamedBytes } from '../../lib/issue.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
 /**
  * A realistic batch of aggregate reports with a known answer, for the benchmark and tests: reporters in the shapes
@@ -15,18 +16,6 @@ export interface GenerateOptions {
 export interface GeneratedSet {
   files: NamedBytes[];
   expected: { reports: number; records: number; messages: number; dmarcPass: number; xmlBytes: number };
-}
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Reporter {
@@ -65,7 +54,7 @@ const SOURCES: [string, string, string, boolean, boolean][] = [
 ];
 
 export function generateReports(opts: GenerateOptions): GeneratedSet {
-  const rand = rng(opts.seed ?? 42);
+  const rand = seededRandom(opts.seed ?? 42);
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
   const files: NamedBytes[] = [];
   let records = 0;

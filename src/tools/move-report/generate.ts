@@ -3,6 +3,7 @@
  * drawn as numbers first (the model); the file is then written the way PowerShell's Export-Csv writes them in a
  * given culture, encoding and column set, so the expected figures come from the model, never from the parser.
  */
+import { seededRandom } from '../../lib/seeded-random.ts';
 
 export type Culture = 'en-US' | 'en-GB' | 'de-DE' | 'nl-NL';
 export type GeneratedColumnSet = 'exo' | 'onprem2016' | 'onprem2013';
@@ -222,18 +223,6 @@ function flatColumns(set: GeneratedColumnSet): string[] {
   ];
 }
 
-/** mulberry32: small, fast, and the same sequence everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FIRST = [
   'Anna',
   'Jürgen',
@@ -354,7 +343,7 @@ function mailboxBytes(rnd: () => number): number {
 function model(
   opts: Required<Pick<GenerateOptions, 'moves' | 'seed' | 'batches' | 'columnSet'>>,
 ): GeneratedMove[] {
-  const rnd = random(opts.seed);
+  const rnd = seededRandom(opts.seed);
   const isExo = opts.columnSet === 'exo';
   const moves: GeneratedMove[] = [];
   for (let n = 0; n < opts.moves; n++) {
@@ -868,7 +857,7 @@ export function generateMoves(options: GenerateOptions): Generated {
   parts.push(csvLine(columns, o.delimiter));
   for (const m of moves) parts.push(csvLine(rowValues(m, columns, o), o.delimiter));
   const bytes = encode(parts.join('\r\n') + '\r\n', o.encoding);
-  const bad = badItemsFile(moves, o, random(o.seed + 7));
+  const bad = badItemsFile(moves, o, seededRandom(o.seed + 7));
   return {
     bytes,
     moves,
