@@ -70,8 +70,12 @@ export async function small(scope: string[], runs: number) {
   const ad = await load('sync-check-ad.csv');
   const entra = await load('sync-check-entra.csv');
   const b = time(() => bare([ad, entra]), runs);
-  const a = time(() => analyse({ ad: [{ name: 'ad.csv', bytes: ad }], entra: [{ name: 'entra.csv', bytes: entra }], scope }), runs);
-  return { bare: b, analysis: a };
+  const run = () => analyse({ ad: [{ name: 'ad.csv', bytes: ad }], entra: [{ name: 'entra.csv', bytes: entra }], scope });
+  const a = time(run, runs);
+  // What the worker's postMessage does with the result: structured cloning (serialise there, rebuild here).
+  const result = run();
+  const c = time(() => structuredClone(result), runs);
+  return { bare: b, analysis: a, clone: c };
 }
 export async function big(scope: string[]) {
   const bytes = await load('sync-check-ad-utf16-282mb.csv');
@@ -100,6 +104,7 @@ export async function big(scope: string[]) {
 interface PageFigures {
   bare: number;
   analysis: number;
+  clone: number;
   big?: { ms: number; users: number; heapMb: number; failure?: string };
 }
 
@@ -128,6 +133,7 @@ async function chromiumFigures(scope: string[], runs: number): Promise<PageFigur
     const small = (await page.evaluate(`SyncBench.small(${JSON.stringify(scope)}, ${runs})`)) as {
       bare: number;
       analysis: number;
+      clone: number;
     };
     await page.close();
     // The large UTF-16LE export, once, in a fresh page: it must finish without the tab dying.
@@ -192,6 +198,11 @@ export async function bench(): Promise<BenchSection[]> {
       rate: rate(page.bare),
     },
     { name: 'analyse() in the page', ms: page.analysis, rate: rate(page.analysis) },
+    {
+      name: 'structuredClone() of the result: what posting it from the worker to the page costs',
+      ms: page.clone,
+      note: 'paid on top of analyse(), split between the worker and the page',
+    },
   ];
   const bigMb = statSync(BIG).size / 2 ** 20;
   if (page.big) {

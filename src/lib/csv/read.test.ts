@@ -194,16 +194,23 @@ describe('readCsv splits records exactly as Papa Parse does', () => {
     .map(([head, parts]) => head + parts.join(''));
   const delimiter = fc.constantFrom<Delimiter>(',', ';', '|');
 
+  // What readCsv skips before the header: blank lines and PowerShell 5.1's #TYPE line.
+  const before = fc.constantFrom('', '\r\n', '#TYPE Selected.System.Object\r\n', '\n\n#TYPE X\n');
+
   it('for any text of quotes, delimiters and line endings, well-formed or not', () => {
     fc.assert(
-      fc.property(body, delimiter, (text, d) => {
-        const t = readCsv(text, { delimiter: d, maxRowIssues: 1000 });
+      fc.property(before, body, delimiter, (prefix, text, d) => {
+        const t = readCsv(prefix + text, { delimiter: d, maxRowIssues: 1000 });
         const ref = papaReference(text, d);
+        const skipped = prefix.split('\n').length - 1;
+        expect(t.meta.headerLine).toBe(1 + skipped);
         expect(t.headers).toEqual(ref.headers);
         expect(t.rows).toEqual(ref.rows);
-        expect(t.lines).toEqual(ref.lines);
+        expect(t.lines).toEqual(ref.lines.map((l) => l + skipped));
         expect(t.rowCount).toBe(ref.rows.length);
-        expect(t.issues.filter((i) => i.code === 'row-width').map((i) => i.line)).toEqual(ref.widthLines);
+        expect(t.issues.filter((i) => i.code === 'row-width').map((i) => i.line)).toEqual(
+          ref.widthLines.map((l) => l + skipped),
+        );
         const quotes = t.issues.filter((i) => i.code === 'csv-quotes').map((i) => i.message);
         expect(quotes.map((m) => Number(/record (\d+)/.exec(m)![1]))).toEqual(ref.quoteRecords);
       }),

@@ -108,13 +108,15 @@ class RecordReader {
   readonly #nlLen: number;
   #nextLf: number;
 
-  constructor(text: string, delimiter: Delimiter, newline: Newline) {
+  /** Reads `text` from `start`: the whole decoded text, not a slice of it, so every character is one load. */
+  constructor(text: string, start: number, delimiter: Delimiter, newline: Newline) {
     this.#text = text;
     this.#len = text.length;
     this.#delim = delimiter.charCodeAt(0);
     this.#nl0 = newline.charCodeAt(0);
     this.#nlLen = newline.length;
-    this.#nextLf = text.indexOf('\n');
+    this.pos = start;
+    this.#nextLf = text.indexOf('\n', start);
   }
 
   /** Reads one record: its number of values, 0 at the end, IRREGULAR (pos unchanged) where Papa Parse must take over. */
@@ -266,7 +268,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   const maxRowIssues = opts.maxRowIssues ?? 20;
   const total = body.length;
   const onRow = opts.onRow;
-  const reader = new RecordReader(body, delimiter, newline);
+  const reader = new RecordReader(text, offset, delimiter, newline);
 
   /** The header, or one data row of `count` values in `cells` (which may be reused once this returns). */
   const take = (cells: string[], count: number, startLine: number): void => {
@@ -309,7 +311,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
     }
   };
 
-  let nextCheck = CHUNK;
+  let nextCheck = offset + CHUNK;
   let fallbackAt = -1;
   let records = 0;
   for (;;) {
@@ -328,7 +330,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
     if (reader.pos >= nextCheck) {
       nextCheck = reader.pos + CHUNK;
       if (opts.signal?.aborted) break;
-      opts.onProgress?.(reader.pos, total);
+      opts.onProgress?.(reader.pos - offset, total);
     }
   }
 
@@ -336,7 +338,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   if (fallbackAt !== -1 && !opts.signal?.aborted) {
     const buffer: string[] = [];
     let recordsBefore = records;
-    Papa.parse<string[]>(fallbackAt ? body.slice(fallbackAt) : body, {
+    Papa.parse<string[]>(fallbackAt ? text.slice(fallbackAt) : text, {
       delimiter,
       newline,
       header: false,
@@ -376,7 +378,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
           for (let k = 0; k < width; k++) cells[k] = k < count && (!mask || mask[k]) ? row[k]! : '';
           take(cells, count, startLine);
         }
-        opts.onProgress?.(fallbackAt + result.meta.cursor, total);
+        opts.onProgress?.(fallbackAt - offset + result.meta.cursor, total);
       },
     });
   }

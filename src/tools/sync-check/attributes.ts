@@ -5,7 +5,6 @@
  * prefix, a routable suffix; proxy values at most 256 characters, no whitespace or < > ( ) ; , [ ] ".
  */
 import type { AdUser, AttributeCheckCode, AttributeFinding } from './model.ts';
-import { smtpProxy } from './values.ts';
 
 const NON_ROUTABLE = [
   'local',
@@ -27,17 +26,79 @@ for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const DOMAIN_OK = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-')
   DOMAIN_OK[c.charCodeAt(0)] = 1;
-const ADDRESS_BAD = new Set([...' \t\\<>();,[]"']);
-const NICK_BAD = new Set([...' \t\\!#$%&*+/=?^`{}|~<>()\';:,[]"@']);
+const ADDRESS_BAD = charTable(' \t\\<>();,[]"');
+const NICK_BAD = charTable(' \t\\!#$%&*+/=?^`{}|~<>()\';:,[]"@');
 const SAM_BAD = new Set([...'[]\\"|,/:<>+=;?*']);
+
+/** ASCII characters as a lookup table: these checks run for every character of every address. */
+function charTable(chars: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const c of chars) t[c.charCodeAt(0)] = 1;
+  return t;
+}
+
+/**
+ * The same tests as regular expressions, for a whole string: the engine scans far faster than a loop over
+ * charCodeAt on the sliced strings a CSV export becomes.
+ */
+const ADDRESS_BAD_RE = /[ \t\\<>();,[\]"]/;
+const NICK_BAD_RE = /[ \t\\!#$%&*+/=?^`{}|~<>()';:,[\]"@]/;
+const UPN_OK_RE = /^[A-Za-z0-9'._!#^~-]*@[A-Za-z0-9.-]*$/;
+
+function hasChar(s: string, from: number, to: number, table: Uint8Array): boolean {
+  if (from === 0 && to === s.length) {
+    if (table === ADDRESS_BAD) return ADDRESS_BAD_RE.test(s);
+    if (table === NICK_BAD) return NICK_BAD_RE.test(s);
+  }
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 128 && table[c]) return true;
+  }
+  return false;
+}
 
 export const MAX_PROXIES = 300;
 
+/** The non-routable suffixes by length, for a comparison that needs no lowercased copy. */
+const NON_ROUTABLE_BY_LENGTH: (string[] | undefined)[] = [];
+for (const d of NON_ROUTABLE) (NON_ROUTABLE_BY_LENGTH[d.length] ??= []).push(d);
+
 export function isNonRoutable(domain: string): boolean {
+  return isNonRoutableIn(domain, 0, domain.length);
+}
+
+/**
+ * isNonRoutable on `s.slice(from, to)` without slicing. Lower-casing never adds or removes a dot, and an ASCII
+ * suffix lower-cases alone, so only a non-ASCII suffix takes the plain path.
+ */
+function isNonRoutableIn(s: string, from: number, to: number): boolean {
+  const dot = s.lastIndexOf('.', to - 1);
+  if (dot < from) return true;
+  if (hasNonAscii(s, dot + 1, to)) return plainIsNonRoutable(s.slice(from, to));
+  const candidates = NON_ROUTABLE_BY_LENGTH[to - dot - 1];
+  if (!candidates) return false;
+  for (const d of candidates) {
+    let k = 0;
+    while (k < d.length && lowerAscii(s.charCodeAt(dot + 1 + k)) === d.charCodeAt(k)) k++;
+    if (k === d.length) return true;
+  }
+  return false;
+}
+
+function plainIsNonRoutable(domain: string): boolean {
   const d = domain.toLowerCase();
   const dot = d.lastIndexOf('.');
   if (dot === -1) return true;
   return NON_ROUTABLE.includes(d.slice(dot + 1));
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function hasNonAscii(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (s.charCodeAt(k) >= 128) return true;
+  return false;
 }
 
 function badChars(s: string, ok: Uint8Array): string[] {
@@ -55,21 +116,89 @@ function badChars(s: string, ok: Uint8Array): string[] {
   return [...bad];
 }
 
+function isAllOk(s: string, from: number, to: number, ok: Uint8Array): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 128 || !ok[c]) return false;
+  }
+  return true;
+}
+
 function show(chars: readonly string[]): string {
   return chars.map((c) => (c === ' ' ? 'space' : /\s/.test(c) ? 'whitespace' : `"${c}"`)).join(', ');
 }
 
 /** Mail-style address problems; '' when fine. */
 export function addressProblem(address: string): string {
-  const at = address.indexOf('@');
-  if (at <= 0 || at !== address.lastIndexOf('@') || at === address.length - 1)
+  return addressProblemIn(address, 0, address.length);
+}
+
+/** addressProblem of `s.slice(from, to)`, slicing only to word a problem. */
+function addressProblemIn(s: string, from: number, to: number): string {
+  const at = s.indexOf('@', from);
+  if (at <= from || at >= to || s.lastIndexOf('@', to - 1) !== at || at === to - 1)
     return 'needs exactly one @ with text on both sides';
-  for (let k = 0; k < address.length; k++) {
-    if (ADDRESS_BAD.has(address[k]!))
-      return `contains ${show([...new Set([...address].filter((ch) => ADDRESS_BAD.has(ch)))])}`;
+  // A clean whole value (a proxy with its `smtp:`) has a clean address: one fast scan settles most.
+  const mayBeBad = to === s.length ? ADDRESS_BAD_RE.test(s) : true;
+  if (mayBeBad && hasChar(s, from, to, ADDRESS_BAD)) {
+    const bad = [...s.slice(from, to)].filter((ch) => ch.length === 1 && ADDRESS_BAD[ch.charCodeAt(0)]);
+    return `contains ${show([...new Set(bad)])}`;
   }
-  if (address.indexOf('.', at) === -1) return 'the domain has no dot';
+  const dot = s.indexOf('.', at);
+  if (dot === -1 || dot >= to) return 'the domain has no dot';
   return '';
+}
+
+/** Start and end of `s` without surrounding whitespace, as String.prototype.trim counts it. */
+function trimmedStart(s: string): number {
+  let k = 0;
+  while (k < s.length && isSpace(s.charCodeAt(k))) k++;
+  return k;
+}
+
+function trimmedEnd(s: string, start: number): number {
+  let k = s.length;
+  while (k > start && isSpace(s.charCodeAt(k - 1))) k--;
+  return k;
+}
+
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 128) return false;
+  return /\s/.test(String.fromCharCode(c));
+}
+
+function add(
+  out: AttributeFinding[],
+  ad: number,
+  code: AttributeCheckCode,
+  severity: AttributeFinding['severity'],
+  attribute: string,
+  value: string,
+  rule: string,
+  fix: string,
+): void {
+  out.push({ ad, code, severity, attribute, value, rule, fix });
+}
+
+function checkSpaces(out: AttributeFinding[], ad: number, attribute: string, value: string): void {
+  if (!value) return;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  // Only whitespace at either end can make trim() differ.
+  if (first > 32 && first < 128 && last > 32 && last < 128) return;
+  if (value !== value.trim()) {
+    add(
+      out,
+      ad,
+      'leading-trailing-space',
+      'error',
+      attribute,
+      value,
+      'no leading or trailing spaces',
+      `Set ${attribute} to "${value.trim()}".`,
+    );
+  }
 }
 
 export function checkAttributes(
@@ -83,32 +212,15 @@ export function checkAttributes(
 }
 
 function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[]): void {
-  const add = (
-    code: AttributeCheckCode,
-    severity: AttributeFinding['severity'],
-    attribute: string,
-    value: string,
-    rule: string,
-    fix: string,
-  ) => out.push({ ad: u.i, code, severity, attribute, value, rule, fix });
-  const spaced = (attribute: string, value: string) => {
-    if (value && value !== value.trim()) {
-      add(
-        'leading-trailing-space',
-        'error',
-        attribute,
-        value,
-        'no leading or trailing spaces',
-        `Set ${attribute} to "${value.trim()}".`,
-      );
-    }
-  };
-
+  const ui = u.i;
   const upn = u.upn;
-  spaced('userPrincipalName', upn);
-  const t = upn.trim();
-  if (!t) {
+  checkSpaces(out, ui, 'userPrincipalName', upn);
+  const us = trimmedStart(upn);
+  const ue = trimmedEnd(upn, us);
+  if (us === ue) {
     add(
+      out,
+      ui,
       'upn-blank',
       'warning',
       'userPrincipalName',
@@ -120,6 +232,8 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
       const bad = [...new Set([...u.sam].filter((ch) => SAM_BAD.has(ch)))];
       if (bad.length || u.sam.length > 20) {
         add(
+          out,
+          ui,
           'sam-invalid',
           'error',
           'sAMAccountName',
@@ -130,100 +244,30 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
       }
     }
   } else {
-    const at = t.lastIndexOf('@');
-    if (at <= 0 || at === t.length - 1) {
-      add(
-        'upn-no-at',
-        'error',
-        'userPrincipalName',
-        t,
-        'prefix@suffix, with text on both sides of @',
-        'Set the UPN to name@verified-domain.',
-      );
-    } else {
-      const local = t.slice(0, at);
-      const domain = t.slice(at + 1);
-      const bad = [...badChars(local, UPN_LOCAL_OK), ...badChars(domain, DOMAIN_OK)];
-      if (bad.length) {
-        add(
-          'upn-invalid-char',
-          'error',
-          'userPrincipalName',
-          t,
-          "letters A–Z, digits and ' . - _ ! # ^ ~ only (no spaces, umlauts or accents)",
-          `Remove or replace ${show([...new Set(bad)])}.`,
-        );
-      }
-      if (t.length > 113)
-        add(
-          'upn-too-long',
-          'error',
-          'userPrincipalName',
-          t,
-          'at most 113 characters',
-          `Shorten it by ${t.length - 113} characters.`,
-        );
-      if (local.length > 64) {
-        add(
-          'upn-prefix-too-long',
-          'error',
-          'userPrincipalName',
-          t,
-          'at most 64 characters before @',
-          `Shorten the prefix by ${local.length - 64} characters.`,
-        );
-      }
-      if (domain.length > 48) {
-        add(
-          'upn-domain-too-long',
-          'error',
-          'userPrincipalName',
-          t,
-          'at most 48 characters after @',
-          'Use a shorter verified domain as suffix.',
-        );
-      }
-      if (isInUpnConflict && local.length > 48) {
-        add(
-          'upn-quarantine-prefix',
-          'warning',
-          'userPrincipalName',
-          t,
-          'a quarantined UPN keeps at most 48 characters of the prefix before its 4 digits',
-          'Resolve the UPN conflict; until then the placeholder UPN will not resemble this one.',
-        );
-      }
-      if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
-        add(
-          'upn-bad-period',
-          'error',
-          'userPrincipalName',
-          t,
-          'the prefix may not start or end with a period, nor hold two in a row',
-          'Remove the extra period.',
-        );
-      }
-      if (isNonRoutable(domain)) {
-        add(
-          'upn-non-routable',
-          'error',
-          'userPrincipalName',
-          t,
-          'a routable suffix that is a verified domain in the tenant',
-          `Add a routable UPN suffix in AD Domains and Trusts and change the UPN; with "${domain}" Entra gives the user <prefix>@<tenant>.onmicrosoft.com.`,
-        );
-      }
-    }
+    checkUpn(out, u, upn, us, ue, isInUpnConflict);
   }
 
   const mail = u.mail;
-  spaced('mail', mail);
-  if (mail.trim()) {
-    const problem = addressProblem(mail.trim());
+  checkSpaces(out, ui, 'mail', mail);
+  const ms = trimmedStart(mail);
+  const me = trimmedEnd(mail, ms);
+  if (ms < me) {
+    const problem = addressProblemIn(mail, ms, me);
     if (problem)
-      add('mail-malformed', 'error', 'mail', mail, `an SMTP address: ${problem}`, 'Correct the address.');
-    else if (isNonRoutable(mail.trim().slice(mail.trim().lastIndexOf('@') + 1))) {
       add(
+        out,
+        ui,
+        'mail-malformed',
+        'error',
+        'mail',
+        mail,
+        `an SMTP address: ${problem}`,
+        'Correct the address.',
+      );
+    else if (isNonRoutableIn(mail, mail.lastIndexOf('@', me - 1) + 1, me)) {
+      add(
+        out,
+        ui,
         'mail-non-routable',
         'warning',
         'mail',
@@ -235,9 +279,11 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
   }
 
   const dn = u.displayName;
-  spaced('displayName', dn);
-  if (!dn.trim())
+  checkSpaces(out, ui, 'displayName', dn);
+  if (trimmedStart(dn) === dn.length)
     add(
+      out,
+      ui,
       'displayname-blank',
       'warning',
       'displayName',
@@ -247,6 +293,8 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
     );
   else if (dn.length > 256)
     add(
+      out,
+      ui,
       'displayname-too-long',
       'error',
       'displayName',
@@ -257,12 +305,17 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
 
   const nick = u.mailNickname;
   if (nick) {
-    spaced('mailNickname', nick);
-    const n = nick.trim();
-    let hasBad = false;
-    for (let k = 0; k < n.length && !hasBad; k++) hasBad = NICK_BAD.has(n[k]!);
-    if (n.startsWith('.') || n.endsWith('.') || hasBad || n.length > 64) {
+    checkSpaces(out, ui, 'mailNickname', nick);
+    const ns = trimmedStart(nick);
+    const ne = trimmedEnd(nick, ns);
+    if (
+      (ne > ns && (nick.charCodeAt(ns) === 46 || nick.charCodeAt(ne - 1) === 46)) ||
+      hasChar(nick, ns, ne, NICK_BAD) ||
+      ne - ns > 64
+    ) {
       add(
+        out,
+        ui,
         'mailnickname-invalid',
         'error',
         'mailNickname',
@@ -273,23 +326,159 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
     }
   }
 
-  checkProxies(u, add);
+  if (u.proxies.length) checkProxies(out, u);
 }
 
-type Add = (
-  code: AttributeCheckCode,
-  severity: AttributeFinding['severity'],
-  attribute: string,
-  value: string,
-  rule: string,
-  fix: string,
-) => void;
+/** The UPN checks, on `upn` between its trimmed bounds `s` and `e`. */
+function checkUpn(
+  out: AttributeFinding[],
+  u: AdUser,
+  upn: string,
+  s: number,
+  e: number,
+  isInUpnConflict: boolean,
+): void {
+  const ui = u.i;
+  const at = upn.lastIndexOf('@', e - 1);
+  if (at <= s || at === e - 1) {
+    add(
+      out,
+      ui,
+      'upn-no-at',
+      'error',
+      'userPrincipalName',
+      upn.slice(s, e),
+      'prefix@suffix, with text on both sides of @',
+      'Set the UPN to name@verified-domain.',
+    );
+    return;
+  }
+  const length = e - s;
+  const localLength = at - s;
+  const domainLength = e - at - 1;
+  // The trimmed UPN is only cut out when a finding quotes it.
+  const isTrimmed = s === 0 && e === upn.length;
+  // One @ between allowed characters settles both halves; otherwise look character by character.
+  const isOk =
+    (s === 0 && e === upn.length && UPN_OK_RE.test(upn)) ||
+    (isAllOk(upn, s, at, UPN_LOCAL_OK) && isAllOk(upn, at + 1, e, DOMAIN_OK));
+  if (!isOk) {
+    const bad = [...badChars(upn.slice(s, at), UPN_LOCAL_OK), ...badChars(upn.slice(at + 1, e), DOMAIN_OK)];
+    add(
+      out,
+      ui,
+      'upn-invalid-char',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      "letters A–Z, digits and ' . - _ ! # ^ ~ only (no spaces, umlauts or accents)",
+      `Remove or replace ${show([...new Set(bad)])}.`,
+    );
+  }
+  if (length > 113)
+    add(
+      out,
+      ui,
+      'upn-too-long',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'at most 113 characters',
+      `Shorten it by ${length - 113} characters.`,
+    );
+  if (localLength > 64) {
+    add(
+      out,
+      ui,
+      'upn-prefix-too-long',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'at most 64 characters before @',
+      `Shorten the prefix by ${localLength - 64} characters.`,
+    );
+  }
+  if (domainLength > 48) {
+    add(
+      out,
+      ui,
+      'upn-domain-too-long',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'at most 48 characters after @',
+      'Use a shorter verified domain as suffix.',
+    );
+  }
+  if (isInUpnConflict && localLength > 48) {
+    add(
+      out,
+      ui,
+      'upn-quarantine-prefix',
+      'warning',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'a quarantined UPN keeps at most 48 characters of the prefix before its 4 digits',
+      'Resolve the UPN conflict; until then the placeholder UPN will not resemble this one.',
+    );
+  }
+  const dots = upn.indexOf('..', s);
+  if (upn.charCodeAt(s) === 46 || upn.charCodeAt(at - 1) === 46 || (dots !== -1 && dots + 1 < at)) {
+    add(
+      out,
+      ui,
+      'upn-bad-period',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'the prefix may not start or end with a period, nor hold two in a row',
+      'Remove the extra period.',
+    );
+  }
+  if (isNonRoutableIn(upn, at + 1, e)) {
+    add(
+      out,
+      ui,
+      'upn-non-routable',
+      'error',
+      'userPrincipalName',
+      isTrimmed ? upn : upn.slice(s, e),
+      'a routable suffix that is a verified domain in the tenant',
+      `Add a routable UPN suffix in AD Domains and Trusts and change the UPN; with "${upn.slice(at + 1, e)}" Entra gives the user <prefix>@<tenant>.onmicrosoft.com.`,
+    );
+  }
+}
 
-function checkProxies(u: AdUser, add: Add): void {
+/**
+ * Proxy keys compared as `raw.trim().toLowerCase()` would, without building them: while both are ASCII the
+ * lower-cased texts agree character for character, so the first ASCII difference decides.
+ */
+function isSameProxy(a: string, b: string): boolean {
+  const as = trimmedStart(a);
+  const ae = trimmedEnd(a, as);
+  const bs = trimmedStart(b);
+  const be = trimmedEnd(b, bs);
+  const n = Math.min(ae - as, be - bs);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(as + k);
+    const y = b.charCodeAt(bs + k);
+    if (x === y) continue;
+    if (x >= 128 || y >= 128) return a.trim().toLowerCase() === b.trim().toLowerCase();
+    if (lowerAscii(x) !== lowerAscii(y)) return false;
+  }
+  if (ae - as === be - bs) return true;
+  // One is the other plus a tail: different, unless non-ASCII lower-casing changes lengths.
+  if (!hasNonAscii(a, as + n, ae) && !hasNonAscii(b, bs + n, be)) return false;
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function checkProxies(out: AttributeFinding[], u: AdUser): void {
+  const ui = u.i;
   const proxies = u.proxies;
-  if (proxies.length === 0) return;
   if (proxies.length > MAX_PROXIES) {
     add(
+      out,
+      ui,
       'proxy-too-many',
       'warning',
       'proxyAddresses',
@@ -298,13 +487,22 @@ function checkProxies(u: AdUser, add: Add): void {
       'Remove addresses nobody uses any more.',
     );
   }
-  const seen = new Set<string>();
+  // A handful of values is compared pairwise; many go through a set of lowercased keys.
+  const seen = proxies.length > 16 ? new Set<string>() : undefined;
   let primaries = 0;
   let smtps = 0;
-  for (const raw of proxies) {
-    const key = raw.trim().toLowerCase();
-    if (seen.has(key))
+  for (let n = 0; n < proxies.length; n++) {
+    const raw = proxies[n]!;
+    let isRepeat = false;
+    if (seen) {
+      const key = raw.trim().toLowerCase();
+      isRepeat = seen.has(key);
+      seen.add(key);
+    } else for (let m = 0; m < n && !isRepeat; m++) isRepeat = isSameProxy(proxies[m]!, raw);
+    if (isRepeat)
       add(
+        out,
+        ui,
         'proxy-duplicate-in-user',
         'warning',
         'proxyAddresses',
@@ -312,9 +510,10 @@ function checkProxies(u: AdUser, add: Add): void {
         'each value once',
         `Remove the second "${raw}".`,
       );
-    seen.add(key);
     if (raw.length > 256)
       add(
+        out,
+        ui,
         'proxy-too-long',
         'error',
         'proxyAddresses',
@@ -324,6 +523,8 @@ function checkProxies(u: AdUser, add: Add): void {
       );
     if (raw.indexOf(':') <= 0) {
       add(
+        out,
+        ui,
         'proxy-malformed',
         'error',
         'proxyAddresses',
@@ -333,13 +534,30 @@ function checkProxies(u: AdUser, add: Add): void {
       );
       continue;
     }
-    const p = smtpProxy(raw.trim());
-    if (!p) continue;
+    // smtpProxy(raw.trim()): the first colon right after a case-insensitive `smtp`.
+    const s = trimmedStart(raw);
+    const e = trimmedEnd(raw, s);
+    if (
+      raw.indexOf(':', s) !== s + 4 ||
+      (raw.charCodeAt(s) | 32) !== 115 ||
+      (raw.charCodeAt(s + 1) | 32) !== 109 ||
+      (raw.charCodeAt(s + 2) | 32) !== 116 ||
+      (raw.charCodeAt(s + 3) | 32) !== 112
+    )
+      continue;
     smtps++;
-    if (p.isPrimary) primaries++;
-    const problem = addressProblem(raw.trim().slice(5));
+    if (
+      raw.charCodeAt(s) === 83 &&
+      raw.charCodeAt(s + 1) === 77 &&
+      raw.charCodeAt(s + 2) === 84 &&
+      raw.charCodeAt(s + 3) === 80
+    )
+      primaries++;
+    const problem = addressProblemIn(raw, s + 5, e);
     if (problem)
       add(
+        out,
+        ui,
         'proxy-malformed',
         'error',
         'proxyAddresses',
@@ -347,8 +565,10 @@ function checkProxies(u: AdUser, add: Add): void {
         `an SMTP address: ${problem}`,
         'Correct or remove it.',
       );
-    else if (isNonRoutable(p.address.slice(p.address.lastIndexOf('@') + 1))) {
+    else if (isNonRoutableIn(raw, raw.lastIndexOf('@', e - 1) + 1, e)) {
       add(
+        out,
+        ui,
         'proxy-non-routable',
         'warning',
         'proxyAddresses',
@@ -360,6 +580,8 @@ function checkProxies(u: AdUser, add: Add): void {
   }
   if (primaries > 1)
     add(
+      out,
+      ui,
       'proxy-several-primary',
       'error',
       'proxyAddresses',
@@ -369,6 +591,8 @@ function checkProxies(u: AdUser, add: Add): void {
     );
   else if (smtps > 0 && primaries === 0) {
     add(
+      out,
+      ui,
       'proxy-no-primary',
       'warning',
       'proxyAddresses',

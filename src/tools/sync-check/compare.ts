@@ -16,12 +16,23 @@ import type {
   SyncIssue,
   Totals,
 } from './model.ts';
-import { dnKey, isBelowDn, isPrimarySmtp, smtpAddress } from './values.ts';
+import { GuidColumn, GuidIndex } from './guid-column.ts';
+import {
+  dnKey,
+  dnKeyIfDifferent,
+  isBelow,
+  isBelowDnAsWritten,
+  isPrimarySmtp,
+  lowerTrim,
+  smtpAddress,
+} from './values.ts';
 
 export interface ScopeRule {
   text: string;
   key: string;
   isInclude: boolean;
+  /** `text` when it is ASCII and `key` is just its lower case: DNs ending in exactly it match at once. */
+  written?: string;
 }
 
 /**
@@ -45,15 +56,24 @@ export function parseScope(lines: readonly string[]): { rules: ScopeRule[]; issu
       });
       continue;
     }
-    rules.push({ text: t, key: dnKey(t), isInclude });
+    const key = dnKey(t);
+    const written = /^[\x20-\x7e]*$/.test(t) && t.toLowerCase() === key ? t : undefined;
+    rules.push({ text: t, key, isInclude, written });
   }
   rules.sort((a, b) => b.key.length - a.key.length);
   return { rules, issues };
 }
 
+/** The most specific rule above the user decides; isBelowDn per rule, with the user's dnKey made at most once. */
 export function isInScope(u: AdUser, rules: readonly ScopeRule[]): boolean {
   if (rules.length === 0 || !u.dn) return true;
-  for (const r of rules) if (isBelowDn(u.dn, r.key)) return r.isInclude;
+  const dn = u.dn;
+  let key: string | null | undefined;
+  for (const r of rules) {
+    if (isBelowDnAsWritten(dn, r.key, r.written)) return r.isInclude;
+    if (key === undefined) key = dnKeyIfDifferent(dn);
+    if (key !== null && isBelow(key, r.key)) return r.isInclude;
+  }
   return false;
 }
 
@@ -85,7 +105,7 @@ export function ruleFilterReason(u: AdUser, hasSamColumn: boolean): string {
   if (u.recipientTypeDetails !== null && (u.recipientTypeDetails & EXCHANGE_SYSTEM_MASK) !== 0) {
     return `msExchRecipientTypeDetails ${u.recipientTypeDetails} is an Exchange system object`;
   }
-  if (u.dn.indexOf('\\') !== -1 && /\\0ACNF:/i.test(u.dn))
+  if (u.dn.indexOf('\\0') !== -1 && /\\0ACNF:/i.test(u.dn))
     return 'replication conflict object (\\0ACNF: in its name)';
   return '';
 }
@@ -102,30 +122,40 @@ export interface Comparison {
   duplicateAnchors: { anchor: string; ad: number[] }[];
 }
 
+/** The anchors of `ad` and `entra` in the same order, when the reader already parsed them. */
+export interface Anchors {
+  ad: GuidColumn;
+  entra: GuidColumn;
+}
+
 export function compare(
   ad: readonly AdUser[],
   entra: readonly EntraUser[],
   rules: readonly ScopeRule[],
   hasSamColumn: boolean,
+  anchors: Anchors = {
+    ad: GuidColumn.of(ad.map((u) => u.anchor)),
+    entra: GuidColumn.of(entra.map((e) => e.anchor)),
+  },
 ): Comparison {
   const nAd = ad.length;
   const adEntra = new Array<number>(nAd).fill(-1);
   const adRule = new Array<string>(nAd);
   const inScope = new Array<boolean>(nAd);
-  const byAnchor = new Map<string, number>();
-  const dup = new Map<string, number[]>();
   for (let i = 0; i < nAd; i++) {
     const u = ad[i]!;
     inScope[i] = isInScope(u, rules);
     adRule[i] = inScope[i] ? ruleFilterReason(u, hasSamColumn) : '';
-    if (!u.anchor) continue;
-    const prev = byAnchor.get(u.anchor);
-    if (prev === undefined) byAnchor.set(u.anchor, i);
-    else {
-      const list = dup.get(u.anchor) ?? [prev];
-      list.push(i);
-      dup.set(u.anchor, list);
-    }
+  }
+  const byAnchor = new GuidIndex(anchors.ad, (i) => ad[i]!.anchor);
+  const dup = new Map<string, number[]>();
+  for (let i = 0; i < nAd; i++) {
+    const first = byAnchor.add(i);
+    if (first === i) continue;
+    const anchor = ad[i]!.anchor!;
+    const list = dup.get(anchor);
+    if (list) list.push(i);
+    else dup.set(anchor, [first, i]);
   }
   const entraStatus = new Array<EntraStatus>(entra.length);
   const entraAd = new Array<number>(entra.length).fill(-1);
@@ -135,8 +165,8 @@ export function compare(
       entraStatus[j] = 'cloudOnly';
       continue;
     }
-    const a = e.anchor === null ? undefined : byAnchor.get(e.anchor);
-    if (a === undefined) {
+    const a = byAnchor.find(anchors.entra, j, e.anchor);
+    if (a === -1) {
       entraStatus[j] = 'orphaned';
       continue;
     }
@@ -214,7 +244,7 @@ export function compare(
 /** Primary SMTP address: the `SMTP:` proxy, else mail; lowercase. */
 export function primarySmtp(proxies: readonly string[], mail: string): string {
   for (const p of proxies) if (isPrimarySmtp(p)) return smtpAddress(p);
-  return mail.trim().toLowerCase();
+  return lowerTrim(mail);
 }
 
 /**
@@ -232,7 +262,7 @@ export function findSoftMatches(
     const s = c.entraStatus[j];
     if (s !== 'cloudOnly' && s !== 'orphaned') continue;
     const e = entra[j]!;
-    const upn = e.upn.trim().toLowerCase();
+    const upn = lowerTrim(e.upn);
     if (upn && !byUpn.has(upn)) byUpn.set(upn, j);
     const smtp = primarySmtp(e.proxies, e.mail);
     if (smtp && !bySmtp.has(smtp)) bySmtp.set(smtp, j);
@@ -241,7 +271,7 @@ export function findSoftMatches(
   if (byUpn.size === 0 && bySmtp.size === 0) return out;
   for (const { ad: i } of c.sets.adNotInEntra) {
     const u = ad[i!]!;
-    let j = byUpn.get(u.upn.trim().toLowerCase());
+    let j = byUpn.get(lowerTrim(u.upn));
     let via: SoftMatch['via'] = 'upn';
     if (j === undefined) {
       const smtp = primarySmtp(u.proxies, u.mail);

@@ -5,7 +5,7 @@
  * onPremisesProvisioningErrors entry; where the Entra export shows that already, the effect is linked.
  */
 import type { AdUser, ConflictEffect, ConflictGroup, ConflictKind, Conflicts, EntraUser } from './model.ts';
-import { localPartOf, smtpAddress } from './values.ts';
+import { localPartOf, lowerTrim, smtpAddress } from './values.ts';
 
 /** Entra's placeholder for a quarantined UPN: the AD prefix (possibly cut) + 4 digits @ the initial domain. */
 export function isQuarantinedUpn(entraUpn: string, adUpn: string): boolean {
@@ -91,25 +91,87 @@ class Addresses {
   }
 }
 
+/** One user's addresses, lowercase, kinds merged: UPN, mail and primary SMTP are usually one value. */
+class OwnAddresses {
+  readonly values: string[] = [];
+  readonly kinds: number[] = [];
+  /** digest() of each value. */
+  readonly digests: number[] = [];
+  count = 0;
+
+  read(u: AdUser): void {
+    this.count = 0;
+    const upn = lowerTrim(u.upn);
+    if (upn) this.#note(upn, UPN);
+    const mail = lowerTrim(u.mail);
+    if (mail) this.#note(mail, MAIL);
+    for (const raw of u.proxies) {
+      const address = smtpAddress(raw);
+      if (address) this.#note(address, PROXY);
+    }
+  }
+
+  #note(value: string, kind: number): void {
+    for (let k = 0; k < this.count; k++) {
+      if (this.values[k] === value) {
+        this.kinds[k]! |= kind;
+        return;
+      }
+    }
+    this.values[this.count] = value;
+    this.digests[this.count] = digest(value);
+    this.kinds[this.count++] = kind;
+  }
+}
+
+/** 30 bits of FNV-1a over the text: a small integer key, cheaper in a Map than the string. */
+function digest(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/**
+ * Claims every address of every candidate. A first pass keys a Map by digest only; the few digests two owners
+ * share (a conflict, or two addresses that merely hash alike) send those owners through the exact, string-keyed
+ * claims in AD order, which is what every candidate would have gone through.
+ */
+function claimAll(ad: readonly AdUser[], isCandidate: readonly boolean[]): Addresses {
+  const own = new OwnAddresses();
+  const byDigest = new Map<number, number>();
+  const shared = new Set<number>();
+  const owners = new Set<number>();
+  for (let i = 0; i < ad.length; i++) {
+    if (!isCandidate[i]) continue;
+    own.read(ad[i]!);
+    for (let k = 0; k < own.count; k++) {
+      const d = own.digests[k]!;
+      const first = byDigest.get(d);
+      if (first === undefined) byDigest.set(d, i);
+      else if (first !== i) {
+        shared.add(d);
+        owners.add(first);
+        owners.add(i);
+      }
+    }
+  }
+  const a = new Addresses();
+  for (const i of [...owners].sort((x, y) => x - y)) {
+    own.read(ad[i]!);
+    for (let k = 0; k < own.count; k++) {
+      if (shared.has(own.digests[k]!)) a.claim(own.values[k]!, i, own.kinds[k]!);
+    }
+  }
+  return a;
+}
+
 export function findConflicts(
   ad: readonly AdUser[],
   entra: readonly EntraUser[],
   isCandidate: readonly boolean[],
   adEntra: readonly number[],
 ): Conflicts {
-  const a = new Addresses();
-  for (let i = 0; i < ad.length; i++) {
-    if (!isCandidate[i]) continue;
-    const u = ad[i]!;
-    const upn = u.upn.trim().toLowerCase();
-    if (upn) a.claim(upn, i, UPN);
-    const mail = u.mail.trim().toLowerCase();
-    if (mail) a.claim(mail, i, MAIL);
-    for (const raw of u.proxies) {
-      const address = smtpAddress(raw);
-      if (address) a.claim(address, i, PROXY);
-    }
-  }
+  const a = claimAll(ad, isCandidate);
   const out: Conflicts = {
     duplicateUpn: [],
     duplicateMail: [],

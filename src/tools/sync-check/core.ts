@@ -4,7 +4,6 @@
  * progress and cancel between files and steps. The result is plain data for postMessage.
  */
 import { decodeText } from '../../lib/csv/decode.ts';
-import { readCsv } from '../../lib/csv/read.ts';
 import {
   InputError,
   isInputError,
@@ -16,7 +15,8 @@ import { checkAttributes } from './attributes.ts';
 import { compare, diagnose, findSoftMatches, parseScope, suggestFilteredOus } from './compare.ts';
 import { findConflicts } from './conflicts.ts';
 import { DEFAULT_DELETION_THRESHOLD, previewDeletions } from './deletions.ts';
-import { adFromTable, entraFromObjects, entraFromTable, type ReadResult } from './exports.ts';
+import { adFromCsv, entraFromCsv, entraFromObjects, type ReadResult } from './exports.ts';
+import { GuidColumn, GuidIndex } from './guid-column.ts';
 import { isBelowDn } from './values.ts';
 import { collectGraphUsers, looksLikeJson, parseGraphJsonText } from './graph-json.ts';
 import type {
@@ -57,12 +57,36 @@ type Reader<U, F extends string> = (
   onProgress: (fraction: number) => void,
 ) => ReadResult<U, F>;
 
+/** One side's users as read from all its files, with their keys and anchors in the same order. */
+interface Side<U> {
+  users: U[];
+  keys: GuidColumn;
+  anchors: GuidColumn;
+}
+
+function emptySide<U>(): Side<U> {
+  return { users: [], keys: new GuidColumn(), anchors: new GuidColumn() };
+}
+
+function addRead<U, F extends string>(
+  side: Side<U>,
+  r: ReadResult<U, F>,
+  mappings: FileMapping[],
+  issues: SyncIssue[],
+): void {
+  for (const u of r.users) side.users.push(u);
+  side.keys.append(r.keys);
+  side.anchors.append(r.anchors);
+  mappings.push(r.mapping as FileMapping);
+  for (const i of r.issues) issues.push(i);
+}
+
 function readAll<U, F extends string>(
   files: readonly NamedBytes[],
   read: Reader<U, F>,
   progress: { done: number; report: (done: number, label: string) => void },
   opts: SyncCheckOptions,
-  users: U[],
+  side: Side<U>,
   mappings: FileMapping[],
   issues: SyncIssue[],
 ): void {
@@ -71,10 +95,10 @@ function readAll<U, F extends string>(
     const size = file.bytes.byteLength;
     const base = progress.done;
     try {
-      const r = read(file, users.length, (f) => progress.report(base + f * size, `Reading ${file.name}`));
-      for (const u of r.users) users.push(u);
-      mappings.push(r.mapping as FileMapping);
-      issues.push(...r.issues);
+      const r = read(file, side.users.length, (f) =>
+        progress.report(base + f * size, `Reading ${file.name}`),
+      );
+      addRead(side, r, mappings, issues);
     } catch (e) {
       if (!isInputError(e)) throw e;
       issues.push({ ...(e.issue as SyncIssue), file: file.name });
@@ -89,17 +113,11 @@ function adReader(
   opts: SyncCheckOptions,
   override?: MappingOverride['ad'],
 ): Reader<AdUser, AdField> {
-  return (file, start, onFraction) => {
-    const decoded = decodeText(file.bytes, file.name);
-    const table = readCsv(decoded.text, {
-      file: file.name,
+  return (file, start, onFraction) =>
+    adFromCsv(decodeText(file.bytes, file.name), file.name, kind, start, override, {
       signal: opts.signal,
       onProgress: (d, t) => onFraction(t ? d / t : 1),
     });
-    table.meta.encoding = decoded.encoding;
-    table.issues.unshift(...decoded.issues);
-    return adFromTable(table, file.name, kind, start, override);
-  };
 }
 
 function entraReader(
@@ -115,39 +133,40 @@ function entraReader(
       r.issues.unshift(...decoded.issues, ...g.issues);
       return r;
     }
-    const table = readCsv(decoded.text, {
-      file: file.name,
+    return entraFromCsv(decoded, file.name, start, override, {
       signal: opts.signal,
       onProgress: (d, t) => onFraction(t ? d / t : 1),
     });
-    table.meta.encoding = decoded.encoding;
-    table.issues.unshift(...decoded.issues);
-    return entraFromTable(table, file.name, start, override);
   };
 }
 
-/** Keeps the first of users sharing a key; renumbers `i`. */
+/**
+ * Keeps the first of users sharing a key; renumbers `i`. `onDuplicate` gets the first user while it returned
+ * true (the few repeats worth a message); after that the repeat is only counted.
+ */
 function dedupe<U extends { i: number }>(
-  users: U[],
-  key: (u: U) => string | null,
-  onDuplicate: (u: U, first: U) => void,
-): U[] {
-  const seen = new Map<string, U>();
+  side: Side<U>,
+  keyOf: (u: U) => string | null,
+  onDuplicate: (u: U, first: U | undefined) => boolean,
+): Side<U> {
+  const users = side.users;
+  const seen = new GuidIndex(side.keys, (r) => keyOf(users[r]!));
   const out: U[] = [];
-  for (const u of users) {
-    const k = key(u);
-    if (k) {
-      const first = seen.get(k);
-      if (first) {
-        onDuplicate(u, first);
-        continue;
-      }
-      seen.set(k, u);
+  const kept: number[] = [];
+  let isDescribing = true;
+  for (let r = 0; r < users.length; r++) {
+    const u = users[r]!;
+    const first = seen.add(r);
+    if (first !== r) {
+      isDescribing = onDuplicate(u, isDescribing ? users[first] : undefined);
+      continue;
     }
     u.i = out.length;
     out.push(u);
+    kept.push(r);
   }
-  return out;
+  if (out.length === users.length) return side;
+  return { users: out, keys: side.keys.select(kept), anchors: side.anchors.select(kept) };
 }
 
 function isUsable(mappings: readonly FileMapping[], kind: FileMapping['kind'], field: string): boolean {
@@ -178,25 +197,28 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
     report: (done: number, label: string) => opts.onProgress?.(done, total, label),
   };
 
-  let ad: AdUser[] = [];
-  readAll(input.ad, adReader('ad', opts, input.mapping?.ad), progress, opts, ad, mappings, issues);
-  let entra: EntraUser[] = [];
-  readAll(entraFiles, entraReader(opts, input.mapping?.entra), progress, opts, entra, mappings, issues);
+  const adRead = emptySide<AdUser>();
+  readAll(input.ad, adReader('ad', opts, input.mapping?.ad), progress, opts, adRead, mappings, issues);
+  const entraRead = emptySide<EntraUser>();
+  readAll(entraFiles, entraReader(opts, input.mapping?.entra), progress, opts, entraRead, mappings, issues);
   if (input.entraJson?.length) {
     const source = input.entraJsonSource ?? 'Microsoft Graph';
     const g = collectGraphUsers(input.entraJson, source);
-    const r = entraFromObjects(g.users, source, entra.length, input.mapping?.entra);
-    entra.push(...r.users);
-    mappings.push(r.mapping as FileMapping);
-    issues.push(...g.issues, ...r.issues);
+    issues.push(...g.issues);
+    addRead(
+      entraRead,
+      entraFromObjects(g.users, source, entraRead.users.length, input.mapping?.entra),
+      mappings,
+      issues,
+    );
   }
-  let adAfter: AdUser[] = [];
+  const afterRead = emptySide<AdUser>();
   readAll(
     afterFiles,
     adReader('adAfter', opts, input.mapping?.ad),
     progress,
     opts,
-    adAfter,
+    afterRead,
     mappings,
     issues,
   );
@@ -204,8 +226,8 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   progress.report(sizes, 'Comparing');
 
   let adDupes = 0;
-  ad = dedupe(
-    ad,
+  const adSide = dedupe(
+    adRead,
     (u) => u.objectGuid,
     (u, first) => {
       if (++adDupes <= 5) {
@@ -214,32 +236,36 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
           severity: 'warning',
           file: u.file,
           line: u.line,
-          message: `objectGUID ${u.objectGuid} appears again (first in ${first.file}, line ${first.line}); the repeat is ignored.`,
+          message: `objectGUID ${u.objectGuid} appears again (first in ${first!.file}, line ${first!.line}); the repeat is ignored.`,
         });
       }
+      return adDupes < 5;
     },
   );
-  adAfter = dedupe(
-    adAfter,
+  const adAfter = dedupe(
+    afterRead,
     (u) => u.objectGuid,
-    () => undefined,
-  );
+    () => false,
+  ).users;
   let entraDupes = 0;
   let noId = 0;
-  entra = dedupe(
-    entra,
+  const entraSide = dedupe(
+    entraRead,
     (e) => e.id || null,
     (e, first) => {
-      if (++entraDupes <= 5 && e.file !== first.file) {
+      if (++entraDupes <= 5 && e.file !== first!.file) {
         issues.push({
           code: 'duplicate-entra-user',
           severity: 'info',
           file: e.file,
-          message: `User ${e.id} is also in ${first.file}; counted once.`,
+          message: `User ${e.id} is also in ${first!.file}; counted once.`,
         });
       }
+      return entraDupes < 5;
     },
   );
+  const ad = adSide.users;
+  const entra = entraSide.users;
   for (const e of entra) if (!e.id) noId++;
   if (adDupes > 5)
     issues.push({
@@ -258,7 +284,10 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   const scope = parseScope(input.scope ?? []);
   issues.push(...scope.issues);
   const hasSamColumn = isUsable(mappings, 'ad', 'sam');
-  const c = compare(ad, entra, scope.rules, hasSamColumn);
+  const c = compare(ad, entra, scope.rules, hasSamColumn, {
+    ad: adSide.anchors,
+    entra: entraSide.anchors,
+  });
   for (const r of scope.rules) {
     if (r.isInclude && !ad.some((u) => isBelowDn(u.dn, r.key))) {
       issues.push({

@@ -3,11 +3,14 @@
  * (case-, space-, dash-insensitive aliases); a column that holds only .NET type names or nothing is unusable,
  * and the issue says what that hides and which command exports it properly.
  */
-import { readCsv, type CsvTable } from '../../lib/csv/read.ts';
-import type { NamedBytes, RunOptions } from '../../lib/issue.ts';
+import type { DecodedText } from '../../lib/csv/decode.ts';
+import { readCsv } from '../../lib/csv/read.ts';
+import type { RunOptions } from '../../lib/issue.ts';
 import { consistencyGuidOf, immutableIdKey, objectGuidOf } from './anchors.ts';
+import { detectDateOrder } from '../../lib/culture/dates.ts';
 import { dateColumn, parseDate } from './dates.ts';
 import { commandFor } from './export-commands.ts';
+import { GuidColumn } from './guid-column.ts';
 import type {
   AdField,
   AdUser,
@@ -20,7 +23,7 @@ import type {
   SyncIssue,
   UnusableColumn,
 } from './model.ts';
-import { isTypeNameValue, parentDn, readBoolean, splitMulti } from './values.ts';
+import { isTypeNameValue, lowerTrim, parentDn, readBoolean, splitMulti, unescapedComma } from './values.ts';
 
 export const AD_ALIASES: Record<AdField, string[]> = {
   dn: ['DistinguishedName', 'dn'],
@@ -143,21 +146,55 @@ export function detectFlavour(headers: readonly string[]): ExportFlavour {
 
 type Health = { reason: 'empty' } | { reason: 'type-name'; typeName: string } | null;
 
-function csvColumnHealth(rows: readonly (readonly string[])[], idx: number): Health {
-  let typeName: string | undefined;
-  for (const row of rows) {
-    const v = row[idx];
-    if (!v) continue;
-    if (v === typeName) continue;
-    const t = v.trim();
-    if (!t) continue;
-    if (isTypeNameValue(t)) {
-      typeName ??= t;
-      continue;
-    }
-    return null;
+/**
+ * Decides, row by row, whether each mapped column holds values: a column whose non-blank cells are all .NET type
+ * names, or that has none, is unusable. Users are built while the file streams, before that is known; a blank
+ * cell reads the same as an absent column, so only rows with a non-blank cell in a still-undecided column are
+ * kept (`pending`) to be read again if that column turns out unusable.
+ */
+class ColumnHealth {
+  /** Column indexes not yet proven to hold a value. */
+  undecided: number[];
+  readonly #typeNames = new Map<number, string>();
+  readonly #ok = new Set<number>();
+
+  constructor(columns: Iterable<number>) {
+    this.undecided = [...new Set(columns)].filter((i) => i >= 0);
   }
-  return typeName ? { reason: 'type-name', typeName } : { reason: 'empty' };
+
+  /** Looks at one row; true when it has a non-blank cell in a column still undecided after it. */
+  see(cells: readonly string[]): boolean {
+    let isPending = false;
+    let isChanged = false;
+    for (const i of this.undecided) {
+      const v = cells[i];
+      if (!v) continue;
+      if (v === this.#typeNames.get(i)) {
+        isPending = true;
+        continue;
+      }
+      const t = v.trim();
+      if (!t) {
+        isPending = true;
+        continue;
+      }
+      if (isTypeNameValue(t)) {
+        if (!this.#typeNames.has(i)) this.#typeNames.set(i, t);
+        isPending = true;
+        continue;
+      }
+      this.#ok.add(i);
+      isChanged = true;
+    }
+    if (isChanged) this.undecided = this.undecided.filter((i) => !this.#ok.has(i));
+    return isPending && this.undecided.length > 0;
+  }
+
+  of(i: number): Health {
+    if (this.#ok.has(i)) return null;
+    const typeName = this.#typeNames.get(i);
+    return typeName ? { reason: 'type-name', typeName } : { reason: 'empty' };
+  }
 }
 
 interface Checked<F extends string> {
@@ -246,12 +283,11 @@ function checkColumns<F extends string>(
 
 function unusableTypeNameColumns(
   headers: readonly string[],
-  rows: readonly (readonly string[])[],
+  first: readonly string[] | undefined,
   mapped: Set<string>,
 ): UnusableColumn[] {
   // Other type-name columns are listed too (the mapping panel shows them), without an issue each.
   const out: UnusableColumn[] = [];
-  const first = rows[0];
   if (!first) return out;
   headers.forEach((column, i) => {
     if (mapped.has(column)) return;
@@ -265,38 +301,185 @@ export interface ReadResult<U, F extends string> {
   users: U[];
   mapping: FileMapping<F>;
   issues: SyncIssue[];
+  /** Per user: the key users are de-duplicated on (AD objectGUID, Entra id) and the anchor, for the joins. */
+  keys: GuidColumn;
+  anchors: GuidColumn;
 }
 
 const ENTRA_MARKERS = ['OnPremisesImmutableId', 'ImmutableId', 'OnPremisesSyncEnabled', 'LastDirSyncTime'];
 
-/** Normalises an AD export already read as a table. `start` is the index the first user gets. */
-export function adFromTable(
-  table: CsvTable,
+/** Each field's column index as if every mapped column were usable; -1 when unmapped. */
+function columnIndexes<F extends string>(
+  headers: readonly string[],
+  fields: Record<F, string | null>,
+): Record<F, number> {
+  const out = {} as Record<F, number>;
+  for (const f of Object.keys(fields) as F[]) {
+    const column = fields[f];
+    out[f] = column === null ? -1 : headers.indexOf(column);
+  }
+  return out;
+}
+
+function usedColumns(index: Record<string, number>): number[] {
+  return Object.values(index).filter((i) => i >= 0);
+}
+
+/** True when some field's column turned out unusable after the users were built from it. */
+function hasDropped(raw: Record<string, number>, final: Record<string, number>): boolean {
+  for (const f of Object.keys(raw)) if (raw[f] !== final[f]) return true;
+  return false;
+}
+
+/** A row kept while one of its cells sat in a column not yet known to be usable. */
+interface PendingRow {
+  at: number;
+  cells: string[];
+  line: number;
+}
+
+function cell(cells: readonly string[], k: number): string {
+  return k < 0 ? '' : (cells[k] ?? '');
+}
+
+/** msExchRecipientTypeDetails: a whole number, else null. */
+function readWholeNumber(value: string): number | null {
+  if (!value) return null;
+  const t = value.trim();
+  return t && /^\d+$/.test(t) ? Number(t) : null;
+}
+
+/** `value`, or `same` when both hold the same text: one string kept instead of two (mail is usually the UPN). */
+function shared(value: string, same: string): string {
+  return value === same ? same : value;
+}
+
+/**
+ * parentDn, reusing the string of a recent user's container: users of one OU come in runs, and one string per
+ * OU instead of one per user leaves less for the garbage collector to copy.
+ */
+class Containers {
+  readonly #recent: string[] = [];
+  #next = 0;
+
+  of(dn: string): string {
+    const i = unescapedComma(dn);
+    if (i === -1) return '';
+    const c = dn.charCodeAt(i + 1);
+    if (c <= 32 || c >= 128) return parentDn(dn);
+    const length = dn.length - i - 1;
+    for (const ou of this.#recent) if (ou.length === length && dn.endsWith(ou)) return ou;
+    const ou = dn.slice(i + 1);
+    this.#recent[this.#next] = ou;
+    this.#next = (this.#next + 1) % 8;
+    return ou;
+  }
+}
+
+function adUser(
+  cells: readonly string[],
+  c: Record<AdField, number>,
+  i: number,
+  file: string,
+  line: number,
+  containers: Containers,
+): AdUser {
+  const dn = cell(cells, c.dn);
+  const og = cell(cells, c.objectGuid);
+  const objectGuid = og ? objectGuidOf(og) : null;
+  const cgRaw = cell(cells, c.consistencyGuid);
+  const consistencyGuid = cgRaw ? consistencyGuidOf(cgRaw) : null;
+  const upn = cell(cells, c.upn);
+  const sam = cell(cells, c.sam);
+  return {
+    i,
+    file,
+    line,
+    dn,
+    ou: containers.of(dn),
+    sam,
+    upn,
+    mail: shared(cell(cells, c.mail), upn),
+    displayName: cell(cells, c.displayName),
+    mailNickname: shared(cell(cells, c.mailNickname), sam),
+    enabled: c.enabled >= 0 ? readBoolean(cells[c.enabled]) : null,
+    objectGuid,
+    consistencyGuid,
+    consistencyGuidRaw: cgRaw,
+    anchor: consistencyGuid ?? objectGuid,
+    anchorSource: consistencyGuid ? 'consistencyGuid' : objectGuid ? 'objectGuid' : null,
+    proxies: c.proxyAddresses >= 0 ? splitMulti(cells[c.proxyAddresses]) : [],
+    isCritical: c.isCritical >= 0 && readBoolean(cells[c.isCritical]) === true,
+    whenCreated: cell(cells, c.whenCreated),
+    recipientTypeDetails: readWholeNumber(cell(cells, c.recipientTypeDetails)),
+  };
+}
+
+/**
+ * Reads an AD export's text straight into users, row by row, keeping no row (only the mapped columns are even
+ * cut out of the text). `start` is the index the first user gets.
+ */
+export function adFromCsv(
+  decoded: DecodedText,
   file: string,
   kind: 'ad' | 'adAfter',
   start: number,
   override?: MappingOverride['ad'],
+  opts: RunOptions = {},
 ): ReadResult<AdUser, AdField> {
-  const { headers, rows, lines } = table;
-  const flavour = detectFlavour(headers);
-  const fields = mapFields(headers, AD_ALIASES, override);
+  let fields = {} as Record<AdField, string | null>;
+  let raw = {} as Record<AdField, number>;
+  let health = new ColumnHealth([]);
+  let isWrongFile = false;
+  const users: AdUser[] = [];
+  const pending: PendingRow[] = [];
+  const badGuids: { line: number; value: string }[] = [];
+  let badGuidCount = 0;
+  const containers = new Containers();
+  const keys = new GuidColumn();
+  const anchors = new GuidColumn();
+  const table = readCsv(decoded.text, {
+    file,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    columns: (headers) => {
+      fields = mapFields(headers, AD_ALIASES, override);
+      const norm = new Set(headers.map(normHeader));
+      isWrongFile = !fields.dn && !fields.objectGuid && ENTRA_MARKERS.some((m) => norm.has(normHeader(m)));
+      raw = columnIndexes(headers, fields);
+      health = new ColumnHealth(usedColumns(raw));
+      return isWrongFile ? [] : usedColumns(raw);
+    },
+    onRow: (cells, line) => {
+      if (isWrongFile) return;
+      if (health.undecided.length && health.see(cells))
+        pending.push({ at: users.length, cells: cells.slice(), line });
+      const u = adUser(cells, raw, start + users.length, file, line, containers);
+      if (u.objectGuid === null && raw.objectGuid >= 0 && cells[raw.objectGuid]) {
+        if (++badGuidCount <= 5) badGuids.push({ line, value: cells[raw.objectGuid]! });
+      }
+      users.push(u);
+      keys.push(u.objectGuid, false);
+      anchors.push(u.anchor);
+    },
+  });
+  const headers = table.headers;
   const mapping: FileMapping<AdField> = {
     file,
     kind,
-    flavour,
+    flavour: detectFlavour(headers),
     headers,
     fields,
     unusable: [],
     isUnsure: false,
-    rows: rows.length,
+    rows: table.rowCount,
     dateOrders: {},
-    encoding: table.meta.encoding,
+    encoding: decoded.encoding,
     delimiter: table.meta.delimiter,
     typeName: table.meta.typeName,
   };
-  const issues: SyncIssue[] = [...table.issues];
-  const norm = new Set(headers.map(normHeader));
-  if (!fields.dn && !fields.objectGuid && ENTRA_MARKERS.some((m) => norm.has(normHeader(m)))) {
+  const issues: SyncIssue[] = [...decoded.issues, ...table.issues];
+  if (isWrongFile) {
     issues.push({
       code: 'wrong-file',
       severity: 'error',
@@ -305,70 +488,50 @@ export function adFromTable(
         'This looks like an Entra export (it has ImmutableId/OnPremises* columns), not an AD export. Drop it on the Entra side.',
     });
     mapping.isUnsure = true;
-    return { users: [], mapping, issues };
+    return { users: [], mapping, issues, keys, anchors };
   }
-  const checked = checkColumns('ad', AD_ALIASES, file, headers, fields, (i) => csvColumnHealth(rows, i));
+  const checked = checkColumns('ad', AD_ALIASES, file, headers, fields, (i) => health.of(i));
   mapping.unusable = [
     ...checked.unusable,
-    ...unusableTypeNameColumns(headers, rows, new Set(Object.values(fields).filter(Boolean) as string[])),
+    ...unusableTypeNameColumns(
+      headers,
+      table.firstRow,
+      new Set(Object.values(fields).filter(Boolean) as string[]),
+    ),
   ];
   mapping.isUnsure = checked.isUnsure;
   issues.push(...checked.issues);
   const c = checked.index;
-
-  const created = c.whenCreated >= 0 ? dateColumn(rows.map((r) => r[c.whenCreated] ?? '')) : undefined;
-  if (created) mapping.dateOrders.whenCreated = created.order;
-  let badGuids = 0;
-  const users: AdUser[] = new Array(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const dn = c.dn < 0 ? '' : (row[c.dn] ?? '');
-    const og = c.objectGuid < 0 ? '' : (row[c.objectGuid] ?? '');
-    const objectGuid = og ? objectGuidOf(og) : null;
-    if (og && !objectGuid && ++badGuids <= 5) {
+  if (pending.length && hasDropped(raw, c)) {
+    for (const p of pending) {
+      const u = adUser(p.cells, c, start + p.at, file, p.line, containers);
+      users[p.at] = u;
+      keys.set(p.at, u.objectGuid, false);
+      anchors.set(p.at, u.anchor);
+    }
+  }
+  if (c.objectGuid >= 0) {
+    for (const b of badGuids) {
       issues.push({
         code: 'bad-guid',
         severity: 'warning',
         file,
-        line: lines[r],
+        line: b.line,
         path: fields.objectGuid ?? undefined,
-        message: `"${og}" is not a GUID.`,
+        message: `"${b.value}" is not a GUID.`,
       });
     }
-    const cgRaw = c.consistencyGuid < 0 ? '' : (row[c.consistencyGuid] ?? '');
-    const consistencyGuid = cgRaw ? consistencyGuidOf(cgRaw) : null;
-    const rtd = c.recipientTypeDetails < 0 ? '' : (row[c.recipientTypeDetails] ?? '').trim();
-    users[r] = {
-      i: start + r,
-      file,
-      line: lines[r] ?? 0,
-      dn,
-      ou: parentDn(dn),
-      sam: c.sam < 0 ? '' : (row[c.sam] ?? ''),
-      upn: c.upn < 0 ? '' : (row[c.upn] ?? ''),
-      mail: c.mail < 0 ? '' : (row[c.mail] ?? ''),
-      displayName: c.displayName < 0 ? '' : (row[c.displayName] ?? ''),
-      mailNickname: c.mailNickname < 0 ? '' : (row[c.mailNickname] ?? ''),
-      enabled: c.enabled >= 0 ? readBoolean(row[c.enabled]) : null,
-      objectGuid,
-      consistencyGuid,
-      consistencyGuidRaw: cgRaw,
-      anchor: consistencyGuid ?? objectGuid,
-      anchorSource: consistencyGuid ? 'consistencyGuid' : objectGuid ? 'objectGuid' : null,
-      proxies: c.proxyAddresses >= 0 ? splitMulti(row[c.proxyAddresses]) : [],
-      isCritical: c.isCritical >= 0 && readBoolean(row[c.isCritical]) === true,
-      whenCreated: c.whenCreated < 0 ? '' : (row[c.whenCreated] ?? ''),
-      recipientTypeDetails: rtd && /^\d+$/.test(rtd) ? Number(rtd) : null,
-    };
+    if (badGuidCount > 5) {
+      issues.push({
+        code: 'bad-guid',
+        severity: 'warning',
+        file,
+        message: `${badGuidCount - 5} more objectGUID values are not GUIDs.`,
+      });
+    }
   }
-  if (badGuids > 5) {
-    issues.push({
-      code: 'bad-guid',
-      severity: 'warning',
-      file,
-      message: `${badGuids - 5} more objectGUID values are not GUIDs.`,
-    });
-  }
+  const created = c.whenCreated >= 0 ? dateColumn(users.map((u) => u.whenCreated)) : undefined;
+  if (created) mapping.dateOrders.whenCreated = created.order;
   if (created?.isGuessed) {
     issues.push({
       code: 'date-order-guessed',
@@ -388,17 +551,7 @@ export function adFromTable(
       message: `${fields.whenCreated} has no time zone: it is the exporting machine's local time and is shown as written.`,
     });
   }
-  return { users, mapping, issues };
-}
-
-export function readAdFile(
-  file: NamedBytes,
-  kind: 'ad' | 'adAfter',
-  start: number,
-  opts: RunOptions & { override?: MappingOverride['ad'] } = {},
-): ReadResult<AdUser, AdField> {
-  const table = readCsv(file.bytes, { file: file.name, signal: opts.signal, onProgress: opts.onProgress });
-  return adFromTable(table, file.name, kind, start, opts.override);
+  return { users, mapping, issues, keys, anchors };
 }
 
 /** `Category|Property|Value|Time` entries joined with `;` (the recommended export), or JSON text. */
@@ -477,41 +630,53 @@ class SyncTimes {
   }
 }
 
-/** The values of one Entra user, however they were read; `get` returns the raw value of a field. */
-function makeEntraUser(
-  get: (f: EntraField) => unknown,
-  i: number,
-  file: string,
-  line: number | null,
-  times: SyncTimes,
-): EntraUser {
-  const upn = text(get('upn'));
-  const userType = text(get('userType'));
-  const immutableId = text(get('immutableId')).trim();
-  const accountEnabled = readBoolean(get('accountEnabled'));
-  const errors = get('provisioningErrors');
-  const created = get('created');
+/** The raw values of one Entra user, however they were read (CSV cells or Graph properties). */
+type EntraValues = Record<EntraField, unknown>;
+
+/** Shared by every user without errors (most of them): one array less per user to build and to post. Frozen. */
+const NO_ERRORS = Object.freeze([]) as unknown as ProvisioningError[];
+
+/** Member and Guest as one string each rather than one per user. */
+function knownUserType(value: string): string {
+  return value === 'Member' ? 'Member' : value === 'Guest' ? 'Guest' : value;
+}
+
+/** True for a guest: userType Guest, or a B2B UPN (`…#EXT#@tenant`). */
+function isGuestUser(userType: string, upn: string): boolean {
+  if (userType.length === 5 && userType.toLowerCase() === 'guest') return true;
+  return upn.indexOf('#') !== -1 && upn.toUpperCase().includes('#EXT#');
+}
+
+/** An Entra user from its raw values; `lastSync` is left to the caller, which knows the column's date order. */
+function makeEntraUser(v: EntraValues, i: number, file: string, line: number | null): EntraUser {
+  const upn = text(v.upn);
+  const userType = knownUserType(text(v.userType));
+  const immutableId = text(v.immutableId).trim();
+  const nick = text(v.mailNickname);
+  const accountEnabled = readBoolean(v.accountEnabled);
+  const errors = v.provisioningErrors;
+  const created = v.created;
   return {
     i,
     file,
     line,
-    id: text(get('id')).trim().toLowerCase(),
+    id: lowerTrim(text(v.id)),
     upn,
-    mail: text(get('mail')),
-    displayName: text(get('displayName')),
-    mailNickname: text(get('mailNickname')),
+    mail: shared(text(v.mail), upn),
+    displayName: text(v.displayName),
+    mailNickname: nick,
     userType,
-    isGuest: userType.toLowerCase() === 'guest' || upn.toUpperCase().includes('#EXT#'),
-    accountEnabled: accountEnabled ?? blockedToEnabled(readBoolean(get('blockCredential'))),
+    isGuest: isGuestUser(userType, upn),
+    accountEnabled: accountEnabled ?? blockedToEnabled(readBoolean(v.blockCredential)),
     immutableId,
     anchor: immutableId ? immutableIdKey(immutableId) : null,
-    syncEnabled: readBoolean(get('syncEnabled')),
-    lastSync: times.read(get('lastSync')),
-    onPremDn: text(get('onPremDn')),
-    onPremSam: text(get('onPremSam')),
-    onPremUpn: text(get('onPremUpn')),
-    proxies: splitMulti(get('proxyAddresses')),
-    errors: errors === undefined || errors === '' ? [] : readProvisioningErrors(errors),
+    syncEnabled: readBoolean(v.syncEnabled),
+    lastSync: null,
+    onPremDn: text(v.onPremDn),
+    onPremSam: shared(text(v.onPremSam), nick),
+    onPremUpn: shared(text(v.onPremUpn), upn),
+    proxies: splitMulti(v.proxyAddresses),
+    errors: errors === undefined || errors === '' ? NO_ERRORS : readProvisioningErrors(errors),
     created:
       typeof created === 'string'
         ? created
@@ -521,33 +686,103 @@ function makeEntraUser(
   };
 }
 
+function csvEntraValues(cells: readonly string[], c: Record<EntraField, number>): EntraValues {
+  return {
+    id: cell(cells, c.id),
+    upn: cell(cells, c.upn),
+    mail: cell(cells, c.mail),
+    displayName: cell(cells, c.displayName),
+    mailNickname: cell(cells, c.mailNickname),
+    userType: cell(cells, c.userType),
+    accountEnabled: cell(cells, c.accountEnabled),
+    blockCredential: cell(cells, c.blockCredential),
+    immutableId: cell(cells, c.immutableId),
+    syncEnabled: cell(cells, c.syncEnabled),
+    lastSync: cell(cells, c.lastSync),
+    onPremDn: cell(cells, c.onPremDn),
+    onPremSam: cell(cells, c.onPremSam),
+    onPremUpn: cell(cells, c.onPremUpn),
+    proxyAddresses: cell(cells, c.proxyAddresses),
+    provisioningErrors: cell(cells, c.provisioningErrors),
+    created: cell(cells, c.created),
+  };
+}
+
 type DateColumnOrder = ReturnType<typeof dateColumn>['order'];
 
-export function entraFromTable(
-  table: CsvTable,
+/** Reads an Entra CSV export's text straight into users, row by row, keeping no row. */
+export function entraFromCsv(
+  decoded: DecodedText,
   file: string,
   start: number,
   override?: MappingOverride['entra'],
+  opts: RunOptions = {},
 ): ReadResult<EntraUser, EntraField> {
-  const { headers, rows, lines } = table;
-  const flavour = detectFlavour(headers);
-  const fields = mapFields(headers, ENTRA_ALIASES, override);
+  let fields = {} as Record<EntraField, string | null>;
+  let raw = {} as Record<EntraField, number>;
+  let health = new ColumnHealth([]);
+  let isWrongFile = false;
+  const users: EntraUser[] = [];
+  const pending: PendingRow[] = [];
+  const keys = new GuidColumn();
+  const anchors = new GuidColumn();
+  // Sync times wait as text only until some value proves the column's day/month order (the first few rows).
+  const lastSyncText: string[] = [];
+  let times: SyncTimes | undefined;
+  const table = readCsv(decoded.text, {
+    file,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    columns: (headers) => {
+      fields = mapFields(headers, ENTRA_ALIASES, override);
+      isWrongFile = detectFlavour(headers) === 'get-aduser' && !fields.immutableId;
+      raw = columnIndexes(headers, fields);
+      health = new ColumnHealth(usedColumns(raw));
+      return isWrongFile ? [] : usedColumns(raw);
+    },
+    onRow: (cells, line) => {
+      if (isWrongFile) return;
+      if (health.undecided.length && health.see(cells))
+        pending.push({ at: users.length, cells: cells.slice(), line });
+      const u = makeEntraUser(csvEntraValues(cells, raw), start + users.length, file, line);
+      users.push(u);
+      keys.push(u.id || null, false);
+      anchors.push(u.anchor);
+      if (raw.lastSync < 0) return;
+      if (times) {
+        u.lastSync = times.read(cells[raw.lastSync]);
+        return;
+      }
+      lastSyncText.push(cells[raw.lastSync]!);
+      const n = lastSyncText.length;
+      if ((n & (n - 1)) === 0) {
+        // At 1, 2, 4, 8… rows: an order proven on a prefix is the order of the whole column.
+        const format = detectDateOrder(lastSyncText);
+        if (format && !format.isGuessed) {
+          times = new SyncTimes(format.order);
+          for (let r = 0; r < n; r++) users[r]!.lastSync = times.read(lastSyncText[r]);
+          lastSyncText.length = 0;
+        }
+      }
+    },
+  });
+  const headers = table.headers;
   const mapping: FileMapping<EntraField> = {
     file,
     kind: 'entra',
-    flavour,
+    flavour: detectFlavour(headers),
     headers,
     fields,
     unusable: [],
     isUnsure: false,
-    rows: rows.length,
+    rows: table.rowCount,
     dateOrders: {},
-    encoding: table.meta.encoding,
+    encoding: decoded.encoding,
     delimiter: table.meta.delimiter,
     typeName: table.meta.typeName,
   };
-  const issues: SyncIssue[] = [...table.issues];
-  if (flavour === 'get-aduser' && !fields.immutableId) {
+  const issues: SyncIssue[] = [...decoded.issues, ...table.issues];
+  if (isWrongFile) {
     issues.push({
       code: 'wrong-file',
       severity: 'error',
@@ -556,29 +791,42 @@ export function entraFromTable(
         'This looks like an AD export (DistinguishedName, ObjectGUID), not an Entra export. Drop it on the AD side.',
     });
     mapping.isUnsure = true;
-    return { users: [], mapping, issues };
+    return { users: [], mapping, issues, keys, anchors };
   }
-  const checked = checkColumns('entra', ENTRA_ALIASES, file, headers, fields, (i) =>
-    csvColumnHealth(rows, i),
-  );
+  const checked = checkColumns('entra', ENTRA_ALIASES, file, headers, fields, (i) => health.of(i));
   mapping.unusable = [
     ...checked.unusable,
-    ...unusableTypeNameColumns(headers, rows, new Set(Object.values(fields).filter(Boolean) as string[])),
+    ...unusableTypeNameColumns(
+      headers,
+      table.firstRow,
+      new Set(Object.values(fields).filter(Boolean) as string[]),
+    ),
   ];
   mapping.isUnsure = checked.isUnsure;
   issues.push(...checked.issues);
   const c = checked.index;
-  const order = (f: EntraField) => (c[f] >= 0 ? dateColumn(rows.map((r) => r[c[f]] ?? '')).order : 'ymd');
-  const times = new SyncTimes(order('lastSync'));
-  mapping.dateOrders = { lastSync: times.order, created: order('created') };
-  const users: EntraUser[] = new Array(rows.length);
-  let row: readonly string[] = [];
-  const get = (f: EntraField) => (c[f] >= 0 ? row[c[f]] : undefined);
-  for (let r = 0; r < rows.length; r++) {
-    row = rows[r]!;
-    users[r] = makeEntraUser(get, start + r, file, lines[r] ?? null, times);
+  if (pending.length && hasDropped(raw, c)) {
+    for (const p of pending) {
+      const u = makeEntraUser(csvEntraValues(p.cells, c), start + p.at, file, p.line);
+      u.lastSync = users[p.at]!.lastSync;
+      users[p.at] = u;
+      keys.set(p.at, u.id || null, false);
+      anchors.set(p.at, u.anchor);
+    }
   }
-  return { users, mapping, issues };
+  if (c.lastSync < 0) {
+    // The column turned out unusable: no sync time was read from it.
+    times = new SyncTimes('ymd');
+    for (const u of users) u.lastSync = null;
+  } else if (!times) {
+    times = new SyncTimes(dateColumn(lastSyncText).order);
+    for (let r = 0; r < users.length; r++) users[r]!.lastSync = times.read(lastSyncText[r]);
+  }
+  mapping.dateOrders = {
+    lastSync: times.order,
+    created: c.created >= 0 ? dateColumn(users.map((u) => u.created)).order : 'ymd',
+  };
+  return { users, mapping, issues, keys, anchors };
 }
 
 /**
@@ -607,7 +855,7 @@ export function entraFromObjects(
   const present = new Set<EntraField>();
   const users: EntraUser[] = new Array(objects.length);
   const values = new Map<EntraField, unknown>();
-  const getValue = (f: EntraField) => values.get(f);
+  const fieldNames = Object.keys(ENTRA_ALIASES) as EntraField[];
   const times = new SyncTimes('ymd');
   for (let r = 0; r < objects.length; r++) {
     const o = objects[r]!;
@@ -626,7 +874,11 @@ export function entraFromObjects(
         }
       }
     }
-    users[r] = makeEntraUser(getValue, start + r, file, null, times);
+    const v = {} as EntraValues;
+    for (const f of fieldNames) v[f] = values.get(f);
+    const u = makeEntraUser(v, start + r, file, null);
+    u.lastSync = times.read(v.lastSync);
+    users[r] = u;
   }
   const issues: SyncIssue[] = [];
   const unusable: UnusableColumn[] = [];
@@ -656,5 +908,14 @@ export function entraFromObjects(
     rows: objects.length,
     dateOrders: { lastSync: 'ymd', created: 'ymd' },
   };
-  return { users, mapping, issues };
+  return {
+    users,
+    mapping,
+    issues,
+    keys: GuidColumn.of(
+      users.map((u) => u.id || null),
+      false,
+    ),
+    anchors: GuidColumn.of(users.map((u) => u.anchor)),
+  };
 }

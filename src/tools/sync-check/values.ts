@@ -6,6 +6,10 @@ import { isTypeName } from '../../lib/csv/columns.ts';
 
 /** `True`/`False` from Export-Csv (never localised), JSON booleans, `1`/`0`; undefined when blank or unknown. */
 export function readBoolean(value: unknown): boolean | null {
+  // Export-Csv's own spelling first: this runs for several columns of every user.
+  if (value === 'True') return true;
+  if (value === 'False') return false;
+  if (value === '') return null;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value !== 'string') return null;
@@ -59,12 +63,28 @@ export function splitMulti(value: unknown): string[] {
     return [v];
   }
   const out: string[] = [];
-  for (const part of v.split(sep)) {
-    const p = part.trim();
-    if (p) out.push(p);
+  for (let start = 0; start <= v.length;) {
+    const k = v.indexOf(sep, start);
+    const end = k === -1 ? v.length : k;
+    if (end > start) {
+      const p = v.slice(start, end).trim();
+      if (p) out.push(p);
+    }
+    start = end + 1;
   }
   return out;
 }
+
+/**
+ * `value.trim().toLowerCase()`, returning `value` itself when that would change nothing (ASCII, lower case, no
+ * surrounding space): the common case for addresses and ids, and then no copy is made.
+ */
+export function lowerTrim(value: string): string {
+  return NOT_PLAIN_LOWER.test(value) ? value.trim().toLowerCase() : value;
+}
+
+/** Space and control characters, A–Z, anything beyond ASCII: what trim or toLowerCase might change. */
+const NOT_PLAIN_LOWER = /[\0-\x20A-Z\x80-\uffff]/;
 
 export interface SmtpProxy {
   /** Lowercase address without the prefix. */
@@ -85,7 +105,7 @@ export function smtpAddress(raw: string): string {
     (raw.charCodeAt(3) | 32) !== 112
   )
     return '';
-  return raw.slice(5).trim().toLowerCase();
+  return lowerTrim(raw.slice(5));
 }
 
 /** True for `SMTP:` (upper case: the primary address). */
@@ -154,9 +174,21 @@ export function isBelow(key: string, ancestorKey: string): boolean {
  * separators, so a case-insensitive suffix test decides; DNs with `, ` fall back to dnKey.
  */
 export function isBelowDn(dn: string, ancestorKey: string): boolean {
+  if (isBelowDnAsWritten(dn, ancestorKey)) return true;
+  const key = dnKeyIfDifferent(dn);
+  return key !== null && isBelow(key, ancestorKey);
+}
+
+/**
+ * The suffix test of isBelowDn alone. `written`: the ancestor as the user typed it, when it is ASCII and
+ * lower-cases to `ancestorKey`: a DN that ends with exactly that text needs no character-by-character look.
+ */
+export function isBelowDnAsWritten(dn: string, ancestorKey: string, written?: string): boolean {
   const cut = dn.length - ancestorKey.length - 1;
-  if (cut >= 1 && dn.charCodeAt(cut) === 44) {
-    let same = true;
+  if (cut < 1 || dn.charCodeAt(cut) !== 44) return false;
+  let same = written !== undefined && dn.endsWith(written);
+  if (!same) {
+    same = true;
     for (let k = 0; k < ancestorKey.length; k++) {
       let c = dn.charCodeAt(cut + 1 + k);
       if (c >= 65 && c <= 90) c += 32;
@@ -166,13 +198,41 @@ export function isBelowDn(dn: string, ancestorKey: string): boolean {
         break;
       }
     }
-    if (same) {
-      let backslashes = 0;
-      for (let j = cut - 1; j >= 0 && dn.charCodeAt(j) === 92; j--) backslashes++;
-      if (backslashes % 2 === 0) return true;
-    }
   }
-  return dn.indexOf(', ') !== -1 || dn.indexOf(' ,') !== -1 ? isBelow(dnKey(dn), ancestorKey) : false;
+  if (!same) return false;
+  let backslashes = 0;
+  for (let j = cut - 1; j >= 0 && dn.charCodeAt(j) === 92; j--) backslashes++;
+  return backslashes % 2 === 0;
+}
+
+/** dnKey(dn) when the suffix test could miss what it finds (spaces around separators, non-ASCII); else null. */
+export function dnKeyIfDifferent(dn: string): string | null {
+  if (dn.indexOf(', ') === -1 && dn.indexOf(' ,') === -1) return null;
+  return mayDifferFromKey(dn) ? dnKey(dn) : null;
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * False when dnKey(dn) is just dn in lower case, so the suffix test above has decided: an ASCII DN with no
+ * whitespace at its ends or around an unescaped comma. `CN=Doe\, John,OU=…` is such a DN; only escaped
+ * commas carry the space.
+ */
+function mayDifferFromKey(dn: string): boolean {
+  const n = dn.length;
+  if (n === 0 || isAsciiSpace(dn.charCodeAt(0)) || isAsciiSpace(dn.charCodeAt(n - 1))) return true;
+  let backslashes = 0;
+  for (let k = 0; k < n; k++) {
+    const c = dn.charCodeAt(k);
+    if (c >= 128) return true;
+    if (c === 44 && backslashes % 2 === 0) {
+      if (isAsciiSpace(dn.charCodeAt(k - 1)) || isAsciiSpace(dn.charCodeAt(k + 1))) return true;
+    }
+    backslashes = c === 92 ? backslashes + 1 : 0;
+  }
+  return false;
 }
 
 /** The part after `@`, lowercase; '' when there is none. */
