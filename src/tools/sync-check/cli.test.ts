@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.ts';
+import { memoryIo } from '../../cli/memory-io.ts';
 import { cli } from './cli.ts';
 import { generate } from './generate.ts';
-
-function memoryIo(args: string[], files: Record<string, Uint8Array>) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    args,
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    readStdin: async () => '',
-    readFile: async (p) => {
-      const f = files[p];
-      if (!f) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
-      return f;
-    },
-    listFiles: async (p) => [p],
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 describe('hybrid-toolbox sync-check', () => {
   const g = generate({ withAfter: true, seed: 4 });

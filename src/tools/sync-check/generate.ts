@@ -8,6 +8,7 @@
 import { guidToImmutableId, guidToBytes } from '../../lib/id/guid.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import type { AttributeCheckCode, SetName } from './model.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 
 export type AdStyle = 'ps51' | 'ps7' | 'de-DE' | 'raw-types';
 export type EntraStyle = 'mg' | 'entra' | 'msol' | 'graph-page' | 'graph-pages' | 'graph-array-ps51';
@@ -94,17 +95,6 @@ export interface Generated {
   counts: { ad: number; entra: number };
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FIRST = [
   'Anna',
   'Ben',
@@ -139,7 +129,7 @@ const LAST = [
 ];
 
 export function generate(opts: GenerateOptions = {}): Generated {
-  const rand = rng(opts.seed ?? 1);
+  const rand = seededRandom(opts.seed ?? 1);
   const adStyle = opts.adStyle ?? 'ps7';
   const entraStyle = opts.entraStyle ?? 'mg';
   const hex = () =>
