@@ -25,11 +25,6 @@ function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   return undefined;
 }
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
-  return true;
-}
-
 /**
  * Node's TextDecoder refuses UTF-16 input of 256 MiB or more in one call ("not valid for encoding utf-16le");
  * decoding in even-sized slices with `stream` gives the same text at any size.
@@ -63,22 +58,9 @@ export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
   }
   const utf16 = sniffUtf16(bytes);
   if (utf16) return { text: decodeUtf16(utf16, bytes), encoding: utf16, issues };
-  if (isAscii(bytes)) {
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const lossy = /\p{L}\?\p{L}/u.exec(text);
-    if (lossy) {
-      issues.push({
-        code: 'lossy-ascii',
-        severity: 'warning',
-        file,
-        message: `The file is plain ASCII and has "?" inside words (e.g. "${text.slice(Math.max(0, lossy.index - 12), lossy.index + 14).replace(/\s+/g, ' ')}"): letters outside ASCII were probably replaced when it was exported, so names with umlauts or accents will not match.`,
-        hint: 'Export again with a Unicode encoding: Export-Csv -NoTypeInformation -Encoding UTF8 (PowerShell 5.1) — PowerShell 7 writes UTF-8 by default.',
-      });
-    }
-    return { text, encoding: 'ascii', issues };
-  }
+  let text: string;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', issues };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     issues.push({
       code: 'windows-1252',
@@ -88,4 +70,17 @@ export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
     });
     return { text: decodeWindows1252(bytes), encoding: 'windows-1252', issues };
   }
+  // Valid UTF-8 decodes to as many UTF-16 units as bytes only when every byte is ASCII.
+  if (text.length !== bytes.length) return { text, encoding: 'utf-8', issues };
+  const lossy = text.includes('?') ? /\p{L}\?\p{L}/u.exec(text) : null;
+  if (lossy) {
+    issues.push({
+      code: 'lossy-ascii',
+      severity: 'warning',
+      file,
+      message: `The file is plain ASCII and has "?" inside words (e.g. "${text.slice(Math.max(0, lossy.index - 12), lossy.index + 14).replace(/\s+/g, ' ')}"): letters outside ASCII were probably replaced when it was exported, so names with umlauts or accents will not match.`,
+      hint: 'Export again with a Unicode encoding: Export-Csv -NoTypeInformation -Encoding UTF8 (PowerShell 5.1) — PowerShell 7 writes UTF-8 by default.',
+    });
+  }
+  return { text, encoding: 'ascii', issues };
 }
