@@ -4,10 +4,11 @@
  * given culture, encoding and column set, so the expected figures come from the model, never from the parser.
  */
 import { seededRandom } from '../../lib/seeded-random.ts';
+import { encodeAsExport, type ExportEncoding } from '../../lib/csv/encode.ts';
 
 export type Culture = 'en-US' | 'en-GB' | 'de-DE' | 'nl-NL';
 export type GeneratedColumnSet = 'exo' | 'onprem2016' | 'onprem2013';
-export type GeneratedEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'ascii';
+export type GeneratedEncoding = ExportEncoding;
 
 export interface GenerateOptions {
   moves: number;
@@ -534,35 +535,6 @@ export function formatSize(bytes: number): string {
   return `${value} ${units[u]} (${bytes.toLocaleString('en-US')} bytes)`;
 }
 
-function encode(text: string, encoding: GeneratedEncoding): Uint8Array {
-  if (encoding === 'utf-16le') {
-    const out = new Uint8Array(2 + text.length * 2);
-    out[0] = 0xff;
-    out[1] = 0xfe;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      out[2 + i * 2] = c & 0xff;
-      out[3 + i * 2] = c >> 8;
-    }
-    return out;
-  }
-  if (encoding === 'ascii') {
-    // PowerShell 5.1's -Encoding ASCII writes "?" for every character outside ASCII.
-    const out = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      out[i] = c < 128 ? c : 63;
-    }
-    return out;
-  }
-  const utf8 = new TextEncoder().encode(text);
-  if (encoding === 'utf-8') return utf8;
-  const out = new Uint8Array(utf8.length + 3);
-  out.set([0xef, 0xbb, 0xbf]);
-  out.set(utf8, 3);
-  return out;
-}
-
 function csvLine(values: readonly string[], d: string): string {
   let s = '';
   for (let i = 0; i < values.length; i++) {
@@ -856,14 +828,14 @@ export function generateMoves(options: GenerateOptions): Generated {
   }
   parts.push(csvLine(columns, o.delimiter));
   for (const m of moves) parts.push(csvLine(rowValues(m, columns, o), o.delimiter));
-  const bytes = encode(parts.join('\r\n') + '\r\n', o.encoding);
+  const bytes = encodeAsExport(parts.join('\r\n') + '\r\n', o.encoding);
   const bad = badItemsFile(moves, o, seededRandom(o.seed + 7));
   return {
     bytes,
     moves,
     expected: expectedOf(moves, bad.rows),
     badItems: {
-      bytes: encode(bad.text, o.encoding === 'ascii' ? 'ascii' : 'utf-8-bom'),
+      bytes: encodeAsExport(bad.text, o.encoding === 'ascii' ? 'ascii' : 'utf-8-bom'),
       rows: bad.rows,
       strayRows: o.strayBadItems,
     },

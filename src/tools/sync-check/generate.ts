@@ -9,6 +9,7 @@ import { guidToImmutableId, guidToBytes } from '../../lib/id/guid.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import type { AttributeCheckCode, SetName } from './model.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
+import { encodeAsExport } from '../../lib/csv/encode.ts';
 
 export type AdStyle = 'ps51' | 'ps7' | 'de-DE' | 'raw-types';
 export type EntraStyle = 'mg' | 'entra' | 'msol' | 'graph-page' | 'graph-pages' | 'graph-array-ps51';
@@ -531,27 +532,6 @@ function cultureDate(ms: number, style: 'en-US' | 'de-DE'): string {
   return `${M}/${D}/${Y} ${h12}:${pad(m)}:${pad(s)} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-function encode(text: string, encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'ascii'): Uint8Array {
-  if (encoding === 'utf-16le') {
-    const out = new Uint8Array(2 + text.length * 2);
-    out[0] = 0xff;
-    out[1] = 0xfe;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      out[2 + i * 2] = c & 0xff;
-      out[3 + i * 2] = c >> 8;
-    }
-    return out;
-  }
-  if (encoding === 'ascii') return new TextEncoder().encode(text.replace(/[^\x00-\x7f]/g, '?'));
-  const body = new TextEncoder().encode(text);
-  if (encoding === 'utf-8') return body;
-  const out = new Uint8Array(body.length + 3);
-  out.set([0xef, 0xbb, 0xbf]);
-  out.set(body, 3);
-  return out;
-}
-
 function cgText(g: string, form: CgForm): string {
   if (form === 'guid') return g;
   if (form === 'decimal') return `{${Array.from(guidToBytes(g)).join(', ')}}`;
@@ -623,7 +603,7 @@ function writeAd(
   const text = lines.join('\r\n') + '\r\n';
   const encoding =
     style === 'de-DE' ? 'utf-16le' : style === 'ps7' ? 'utf-8' : style === 'ps51' ? 'ascii' : 'utf-8-bom';
-  return { name, bytes: encode(text, encoding) };
+  return { name, bytes: encodeAsExport(text, encoding) };
 }
 
 function errorsText(e: GenEntra): string {
@@ -777,7 +757,10 @@ function writeEntra(users: readonly GenEntra[], style: EntraStyle, rawProxies: b
   users.forEach((e, k) => lines.push(cells(rows[k]!, e).map(q).join(',')));
   const text = lines.join('\r\n') + '\r\n';
   return [
-    { name: `entra-users-${style}.csv`, bytes: encode(text, style === 'msol' ? 'ascii' : 'utf-8-bom') },
+    {
+      name: `entra-users-${style}.csv`,
+      bytes: encodeAsExport(text, style === 'msol' ? 'ascii' : 'utf-8-bom'),
+    },
   ];
 }
 
@@ -805,7 +788,10 @@ function writeGraphJson(users: readonly GenEntra[], style: EntraStyle): NamedByt
       value: x.value,
     })),
   });
-  const enc = (v: unknown, name: string) => ({ name, bytes: encode(JSON.stringify(v, null, 1), 'utf-8') });
+  const enc = (v: unknown, name: string) => ({
+    name,
+    bytes: encodeAsExport(JSON.stringify(v, null, 1), 'utf-8'),
+  });
   if (style === 'graph-page') {
     return [
       enc(
