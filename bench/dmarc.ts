@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { chromiumPath, CHROMIUM_ARGS } from '../tests/browser.ts';
-import { median, withRatios, type BenchRow, type BenchSection } from './lib.ts';
+import { bundleForPage, median, withRatios, type BenchRow, type BenchSection } from './lib.ts';
 import type { NamedBytes } from '../src/lib/issue.ts';
 import { analyse } from '../src/tools/dmarc/core.ts';
 import { generateReports } from '../src/tools/dmarc/generate.ts';
@@ -42,17 +42,7 @@ async function harness(): Promise<string> {
   await mkdir(DIR, { recursive: true });
   const entry = resolve(DIR, 'dmarc-harness.ts');
   await writeFile(entry, ["export { runPage } from '../dmarc-page.ts';"].join('\n'));
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: 'DmarcBench', fileName: 'harness' },
-    },
-  });
-  const first = (Array.isArray(out) ? out[0]! : out) as { output: { code?: string }[] };
-  return first.output[0]!.code!;
+  return bundleForPage(entry, 'DmarcBench');
 }
 
 interface Figures {

@@ -58,3 +58,15 @@ export function renderSection(s: BenchSection): string {
   for (const n of s.notes ?? []) lines.push('', n);
   return lines.join('\n') + '\n';
 }
+
+/** Bundles a bench entry (core + generator) into one IIFE script to load into a Chromium page, in memory. */
+export async function bundleForPage(entry: string, name: string, minify = false): Promise<string> {
+  const { build } = await import('vite');
+  const out = await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: { write: false, minify, lib: { entry, formats: ['iife'], name, fileName: 'harness' } },
+  });
+  const first = (Array.isArray(out) ? out[0]! : out) as { output: { code?: string }[] };
+  return first.output[0]!.code!;
+}

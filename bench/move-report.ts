@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import Papa from 'papaparse';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { chromiumPath, CHROMIUM_ARGS } from '../tests/browser.ts';
-import type { BenchRow, BenchSection } from './lib.ts';
+import { bundleForPage, type BenchRow, type BenchSection } from './lib.ts';
 import { decodeText } from '../src/lib/csv/decode.ts';
 import { readCsv } from '../src/lib/csv/read.ts';
 import { analyseMoves } from '../src/tools/move-report/core.ts';
@@ -115,17 +114,7 @@ async function harness(): Promise<string> {
       "export { packReport as pack } from '../../src/tools/move-report/pack.ts';",
     ].join('\n'),
   );
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: true,
-      lib: { entry: HARNESS, formats: ['iife'], name: 'MoveBench', fileName: 'harness' },
-    },
-  });
-  const first = (Array.isArray(out) ? out[0]! : out) as { output: { code?: string }[] };
-  return first.output[0]!.code!;
+  return bundleForPage(HARNESS, 'MoveBench', true);
 }
 
 /** Runs in the worker: generate once, then time what the page asks for. */

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import Papa from 'papaparse';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { chromiumPath, CHROMIUM_ARGS } from '../tests/browser.ts';
-import { median, withRatios, type BenchRow, type BenchSection } from './lib.ts';
+import { bundleForPage, median, withRatios, type BenchRow, type BenchSection } from './lib.ts';
 import { analyse } from '../src/tools/sync-check/core.ts';
 import { generate } from '../src/tools/sync-check/generate.ts';
 
@@ -88,17 +87,7 @@ export async function big(scope: string[]) {
 }
 `,
   );
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: 'SyncBench', fileName: 'harness' },
-    },
-  });
-  const first = (Array.isArray(out) ? out[0]! : out) as { output: { code?: string }[] };
-  return first.output[0]!.code!;
+  return bundleForPage(entry, 'SyncBench');
 }
 
 interface PageFigures {
