@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../cli/memory-io.ts';
-import { main } from '../../cli/main.ts';
+import { runCli } from '../../cli/memory-io.ts';
 
 const dir = new URL('./fixtures/', import.meta.url);
 const FILES: Record<string, Uint8Array> = Object.fromEntries(
@@ -11,14 +10,9 @@ const FILES: Record<string, Uint8Array> = Object.fromEntries(
   ]),
 );
 
-async function run(args: string[], extra: Record<string, string> = {}) {
-  const files = {
-    ...FILES,
-    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, new TextEncoder().encode(v)])),
-  };
-  const m = memoryIo(args, files);
-  const code = await main(['risk-triage', ...args], m.io);
-  return { code, stdout: m.out(), stderr: m.err() };
+async function run(args: string[], extra: Record<string, string> = {}, stdin = '') {
+  const r = await runCli(['risk-triage', ...args], { ...FILES, ...extra }, stdin);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 const NOW = ['--now', '2026-11-23T12:00:00Z'];
@@ -81,7 +75,7 @@ describe('hybrid-toolbox risk-triage', () => {
       detections: 7,
     });
     expect(r.stderr).toContain(
-      'warning: fx/graph-risk-detections-pages.json: 1 detection(s) have an additionalInfo',
+      'fx/graph-risk-detections-pages.json: warning: 1 detection(s) have an additionalInfo',
     );
   });
 
@@ -133,14 +127,60 @@ describe('hybrid-toolbox risk-triage', () => {
     ]);
   });
 
-  it('exits 1 with the export commands when nothing is usable, 2 on wrong use', async () => {
+  it('exits 1 with the export commands, indented, when nothing is usable', async () => {
     const none = await run(['fx/graph-users.json', '--json']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('No risky users or risk detections were found');
-    expect(none.stderr).toContain('Get-MgRiskyUser -All | ConvertTo-Json -Depth 10');
-    expect((await run(['fx', '--json', '--cef'])).code).toBe(2);
-    expect((await run(['fx', '--xml'])).code).toBe(2);
-    expect((await run(['--json'])).code).toBe(2);
-    expect((await run(['fx', '--now', 'yesterday'])).code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(': error: No risky users or risk detections were found');
+    expect(none.stderr).toContain('\n    Get-MgRiskyUser -All | ConvertTo-Json -Depth 10');
+  });
+
+  it('exits 2 on wrong use, a missing file or bad rules, before printing anything', async () => {
+    for (const args of [
+      ['fx', '--json', '--cef'],
+      ['fx', '--xml'],
+      ['--json'],
+      ['fx', '--now', 'yesterday'],
+      ['fx', '--markdown'],
+      ['fx', 'nope.json'],
+      ['fx', '--rules', 'missing.json'],
+      ['fx', '--rules', 'bad.json'],
+    ]) {
+      const r = await run(args, { 'bad.json': '{ thresholds:' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    const missing = await run(['fx', 'nope.json']);
+    expect(missing.stderr).toBe('nope.json: error: no such file or folder\n');
+  });
+
+  it('reads one JSON document from stdin with "-"', async () => {
+    const users = new TextDecoder().decode(FILES['fx/graph-risky-users.json']);
+    const r = await run(['-', 'fx/graph-risk-detections-pages.json', '--json', ...NOW], {}, users);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).users).toHaveLength(6);
+  });
+
+  it('escapes terminal control codes from UPNs in the table, keeps them exact in JSON', async () => {
+    const hostile = {
+      value: [
+        {
+          id: 'a1b2c3d4-0009-4000-8000-000000000009',
+          riskLevel: 'high',
+          riskState: 'atRisk',
+          riskLastUpdatedDateTime: '2026-11-23T06:10:00Z',
+          userDisplayName: 'Evil\u001b[2J\u001b[HAll clear',
+          userPrincipalName: 'evil\u001b]0;owned\u0007@contoso.com\r\nP4 0 fine',
+        },
+      ],
+    };
+    const extra = { 'evil.json': JSON.stringify(hostile) };
+    const text = await run(['evil.json', 'fx/graph-risk-detections-pages.json', ...NOW], extra);
+    expect(text.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text.stdout).toContain('evil\\x1b]0;owned\\x07@contoso.com\\x0d\\x0aP4 0 fine');
+    const tickets = await run(['evil.json', ...NOW, '--tickets'], extra);
+    expect(tickets.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const json = await run(['evil.json', ...NOW, '--json'], extra);
+    expect(JSON.parse(json.stdout).users[0].userPrincipalName).toBe(hostile.value[0]!.userPrincipalName);
   });
 });

@@ -1,73 +1,36 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs, type CliIo, type ToolCli } from '../../cli/io.ts';
-import { isInputError, type NamedBytes } from '../../lib/issue.ts';
+import { esc } from '../../cli/escape.ts';
+import type { RunContext } from '../../cli/spec.ts';
+import type { NamedBytes } from '../../lib/issue.ts';
 import { analyseRisk } from './core.ts';
 import { render, type OutputFormat } from './formats.ts';
 import type { TriageResult, TriageRules } from './types.ts';
 
-const USAGE = `Usage: hybrid-toolbox risk-triage <graph-json>… [--json|--cef|--ndjson|--sentinel|--hec|--tickets [--markdown]]
-                                   [--rules rules.json] [--now 2026-11-23T12:00:00Z]
+const version = () => (typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0');
 
-Reads exported Microsoft Graph JSON — riskyUsers and riskDetections pages (Graph Explorer, Invoke-MgGraphRequest),
-Get-MgRiskyUser / Get-MgRiskDetection | ConvertTo-Json, optionally users (onPremisesSyncEnabled) and risky
-sign-ins — recognised by content, and prints the triaged queue.
-
-  (no flag)    the queue as a table
-  --json       {"users":[{"id","userPrincipalName","riskLevel","riskState","priority","detections"}],"detections":<n>}
-  --cef        one CEF line per detection
-  --ndjson     one ECS JSON object per line per detection
-  --sentinel   a JSON array with TimeGenerated and the AADUserRiskEvents columns
-  --hec        one Splunk HTTP Event Collector event per line per detection
-  --tickets    a service-desk ticket per open user (plain text; --markdown for Markdown)
-  --rules      JSON with triage rules to change (see docs/risk-triage.md)
-  --now        measure recency from this time instead of now
-
-Folders are read recursively; "-" reads stdin. Warnings go to stderr. Exit 0 ok, 1 nothing usable, 2 usage.`;
-
-const FORMATS = ['json', 'cef', 'ndjson', 'sentinel', 'hec', 'tickets'] as const;
-
-function version(): string {
-  try {
-    return (
-      JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-        version: string;
-      }
-    ).version;
-  } catch {
-    return '0';
-  }
-}
-
-export function jsonSummary(result: TriageResult): string {
-  return (
-    JSON.stringify(
-      {
-        users: result.users.map((u) => ({
-          id: u.id,
-          userPrincipalName: u.userPrincipalName,
-          riskLevel: u.riskLevel,
-          riskState: u.riskState,
-          priority: u.priority,
-          detections: u.detections.length,
-        })),
-        detections: result.detections.length,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+export function jsonSummary(result: TriageResult) {
+  return {
+    users: result.users.map((u) => ({
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      riskLevel: u.riskLevel,
+      riskState: u.riskState,
+      priority: u.priority,
+      detections: u.detections.length,
+    })),
+    detections: result.detections.length,
+  };
 }
 
 function table(result: TriageResult): string {
   const rows = result.users.map((u) => [
     `P${u.priority}`,
     String(u.score),
-    u.userPrincipalName || u.id,
-    u.riskLevel ?? `(${u.effectiveLevel})`,
-    u.riskState ?? '-',
+    esc(u.userPrincipalName || u.id),
+    esc(u.riskLevel ?? `(${u.effectiveLevel})`),
+    esc(u.riskState ?? '-'),
     String(u.detections.length),
     u.isSynced === true ? 'AD' : u.isSynced === false ? 'cloud' : '?',
-    u.kinds.join(','),
+    esc(u.kinds.join(',')),
   ]);
   const head = ['PRI', 'SCORE', 'USER', 'LEVEL', 'STATE', 'DET', 'SRC', 'KINDS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -87,79 +50,55 @@ function table(result: TriageResult): string {
   ].join('\n');
 }
 
-async function readInputs(io: CliIo, paths: string[]): Promise<NamedBytes[]> {
-  const files: NamedBytes[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      files.push({ name: 'stdin', bytes: new TextEncoder().encode(await io.readStdin()) });
-      continue;
-    }
-    for (const f of await io.listFiles(p)) files.push({ name: f, bytes: await io.readFile(f) });
-  }
-  return files;
+/** The options that shape the analysis, checked before anything is read. */
+export interface RiskSettings {
+  now: number;
+  rules?: Partial<TriageRules>;
 }
 
-export const cli: ToolCli = {
-  summary:
-    'Triage Identity Protection risky users and detections; tickets and SIEM events (CEF, ECS, Sentinel, HEC).',
-  usage: USAGE,
-  async run(io) {
-    const args = parseArgs(io.args, { flags: [...FORMATS, 'markdown'], options: ['rules', 'now'] });
-    const chosen = FORMATS.filter((f) => args.flags.has(f));
-    if (args.unknown.length || chosen.length > 1 || !args.positional.length) {
-      io.stderr(
-        `${args.unknown.length ? `Unknown option: ${args.unknown.join(', ')}\n` : chosen.length > 1 ? 'Choose one output format.\n' : 'Give at least one JSON file.\n'}${USAGE}\n`,
-      );
-      return 2;
-    }
-    let rules: Partial<TriageRules> | undefined;
-    const rulesPath = args.options.get('rules')?.[0];
-    let now = Date.now();
-    const nowText = args.options.get('now')?.[0];
-    if (nowText !== undefined) {
-      now = Date.parse(nowText);
-      if (Number.isNaN(now)) {
-        io.stderr(`--now must be a date such as 2026-11-23T12:00:00Z, not "${nowText}".\n`);
-        return 2;
-      }
-    }
-    let files: NamedBytes[];
-    try {
-      if (rulesPath)
-        rules = JSON.parse(new TextDecoder().decode(await io.readFile(rulesPath))) as Partial<TriageRules>;
-      files = await readInputs(io, args.positional);
-    } catch (e) {
-      io.stderr(`${e instanceof Error ? e.message : String(e)}\n`);
-      return 2;
-    }
-    let result: TriageResult;
-    try {
-      result = analyseRisk({ files, rules, now });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      io.stderr(`error: ${e.issue.message}\n${e.issue.hint ? `\n${e.issue.hint}\n` : ''}`);
-      return 1;
-    }
-    for (const i of result.issues) {
-      if (i.severity === 'info') continue;
-      io.stderr(`${i.severity}: ${i.file ? `${i.file}${i.line ? `:${i.line}` : ''}: ` : ''}${i.message}\n`);
-    }
-    const format = chosen[0];
-    const opts = { productVersion: version() };
-    if (!format) io.stdout(table(result));
-    else if (format === 'json') io.stdout(jsonSummary(result));
-    else {
-      const out: OutputFormat =
-        format === 'tickets' ? (args.flags.has('markdown') ? 'tickets-md' : 'tickets') : format;
-      io.stdout(
-        render(
-          out,
-          result,
-          result.users.filter((u) => u.isOpen),
-          opts,
-        ),
-      );
-    }
-    return 0;
-  },
-};
+export async function settings(ctx: RunContext): Promise<RiskSettings> {
+  const nowText = ctx.option('now');
+  const now = nowText === undefined ? Date.now() : Date.parse(nowText);
+  if (Number.isNaN(now)) ctx.usage(`--now must be a date such as 2026-11-23T12:00:00Z, not "${nowText}"`);
+  const rulesPath = ctx.option('rules');
+  if (!rulesPath) return { now };
+  const [file] = await ctx.readAll(await ctx.paths([rulesPath]));
+  try {
+    return { now, rules: JSON.parse(new TextDecoder().decode(file!.bytes)) as Partial<TriageRules> };
+  } catch (e) {
+    return ctx.usage(`--rules ${rulesPath} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The exported files named on the command line (folders walked, `-` for stdin). */
+export async function inputFiles(ctx: RunContext): Promise<NamedBytes[]> {
+  return ctx.readAll(await ctx.paths(ctx.operands));
+}
+
+/** Writes the result in the format asked for. */
+export function emit(ctx: RunContext, result: TriageResult): void {
+  const format = ctx.format;
+  if (!format) ctx.out.text(table(result));
+  else if (format === 'json') ctx.out.json(jsonSummary(result));
+  else {
+    const out: OutputFormat =
+      format === 'tickets' ? (ctx.flag('markdown') ? 'tickets-md' : 'tickets') : (format as OutputFormat);
+    const open = result.users.filter((u) => u.isOpen);
+    const text = render(out, result, open, { productVersion: version() });
+    // Tickets are for people (escaped); SIEM events stay byte-exact.
+    if (format === 'tickets') ctx.out.text(text);
+    else ctx.out.raw(text);
+  }
+}
+
+/**
+ * The command. Extension point: more sources (live Graph), state or sinks fit between these steps —
+ * declare their options in command.ts, read them here, keep `ctx.report` for problems and the exit code.
+ */
+export async function run(ctx: RunContext): Promise<void> {
+  const s = await settings(ctx);
+  const files = await inputFiles(ctx);
+  const result = analyseRisk({ files, rules: s.rules, now: s.now });
+  ctx.report(result.issues);
+  emit(ctx, result);
+}
