@@ -39,12 +39,20 @@ const latin1 = (bytes: Uint8Array): string => {
   return s;
 };
 
-/** The byte offset where the body starts, after the blank line; -1 when there is none. */
+/** No real header block comes near this; a part without a blank line this early has no headers at all. */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+/**
+ * The byte offset where the body starts, after the blank line. Without a blank line in the first 256 KiB the part
+ * is all body: a header block is never turned into one string the size of the part.
+ */
 function bodyStart(bytes: Uint8Array, from: number): { headerEnd: number; body: number } {
   for (let i = bytes.indexOf(0x0a, from); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
+    if (i > MAX_HEADER_BYTES) break;
     if (bytes[i + 1] === 0x0a) return { headerEnd: i, body: i + 2 };
     if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return { headerEnd: i, body: i + 3 };
   }
+  if (bytes.length > MAX_HEADER_BYTES) return { headerEnd: 0, body: 0 };
   return { headerEnd: bytes.length, body: bytes.length };
 }
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Deflate, deflateSync, gzipSync, zipSync } from 'fflate';
 import { decodeBase64, decodeEncodedWords, decodeQuotedPrintable, parseParams, sniffMail } from './mime.ts';
-import { detectContainer, extractEntry, unpack, type UnpackItem, type UnpackLimits } from './unpack.ts';
+import {
+  crc32,
+  detectContainer,
+  extractEntry,
+  unpack,
+  type UnpackItem,
+  type UnpackLimits,
+} from './unpack.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -27,7 +34,15 @@ const XML =
 
 /** A zip written by hand, so that headers can lie (flags, method, sizes) the way damaged or hostile archives do. */
 function handZip(
-  members: { name: string; data: Uint8Array; method?: number; size?: number; flags?: number }[],
+  members: {
+    name: string;
+    data: Uint8Array;
+    method?: number;
+    size?: number;
+    flags?: number;
+    /** CRC-32 of the uncompressed content; stored members default to their data's. */
+    crc?: number;
+  }[],
   prefix = 0,
 ): Uint8Array {
   const locals: Uint8Array[] = [];
@@ -37,10 +52,12 @@ function handZip(
     const name = enc(m.name);
     const method = m.method ?? 8;
     const size = m.size ?? m.data.length;
+    const crc = m.crc ?? (method === 0 ? crc32(m.data) : 0);
     const lh = new DataView(new ArrayBuffer(30));
     lh.setUint32(0, 0x04034b50, true);
     lh.setUint16(6, m.flags ?? 0, true);
     lh.setUint16(8, method, true);
+    lh.setUint32(14, crc, true);
     lh.setUint32(18, m.data.length, true);
     lh.setUint32(22, size, true);
     lh.setUint16(26, name.length, true);
@@ -49,6 +66,7 @@ function handZip(
     ch.setUint32(0, 0x02014b50, true);
     ch.setUint16(8, m.flags ?? 0, true);
     ch.setUint16(10, method, true);
+    ch.setUint32(16, crc, true);
     ch.setUint32(20, m.data.length, true);
     ch.setUint32(24, size, true);
     ch.setUint16(28, name.length, true);
@@ -163,7 +181,7 @@ describe('zip', () => {
     const zip = handZip([
       { name: 'secret.xml', data: enc('xxxx'), method: 0, flags: 1 },
       { name: 'bz.xml', data: enc('BZh9'), method: 12 },
-      { name: 'ok.xml', data: deflateSync(enc('<ok/>')), size: 5 },
+      { name: 'ok.xml', data: deflateSync(enc('<ok/>')), size: 5, crc: crc32(enc('<ok/>')) },
     ]);
     const items = run('m.zip', zip);
     expect(failures(items)).toEqual([
@@ -346,5 +364,93 @@ describe('extractEntry', () => {
     const zip = zipSync({ 'a.xml': enc('<a/>'), 'b.xml.gz': gzipSync(enc('<b/>')) });
     expect(dec(extractEntry({ name: 'x.zip', bytes: zip }, 'x.zip > b.xml.gz')!)).toBe('<b/>');
     expect(extractEntry({ name: 'x.zip', bytes: zip }, 'x.zip > nope.xml')).toBeUndefined();
+  });
+});
+
+describe('checksums and declared sizes', () => {
+  it('rejects a zip member whose data does not match its CRC-32, and reads its neighbours', () => {
+    const good = enc('<good/>');
+    const zip = handZip([
+      { name: 'flipped.xml', data: enc('<count>9</count>'), method: 0, crc: crc32(enc('<count>1</count>')) },
+      { name: 'good.xml', data: good, method: 0 },
+    ]);
+    const items = run('c.zip', zip);
+    expect(entries(items)).toEqual([['c.zip > good.xml', '<good/>']]);
+    expect(failures(items)).toEqual([['c.zip > flipped.xml', 'archive-crc']]);
+  });
+
+  it('reads a member whose declared size lies but whose CRC matches, with a warning', () => {
+    const text = enc('<a>' + 'x'.repeat(300) + '</a>');
+    const zip = handZip([{ name: 'a.xml', data: deflateSync(text), size: 400, crc: crc32(text) }]);
+    const items = run('s.zip', zip);
+    expect(entries(items)).toEqual([['s.zip > a.xml', dec(text)]]);
+    const entry = items.find((i) => i.kind === 'entry');
+    expect(entry?.kind === 'entry' && entry.issues.map((i) => [i.code, i.severity])).toEqual([
+      ['archive-size-mismatch', 'warning'],
+    ]);
+  });
+
+  it('rejects a gzip whose trailer CRC-32 does not match, also with a line break after it', () => {
+    const gz = gzipSync(enc(XML));
+    gz[gz.length - 8]! ^= 0xff;
+    expect(failures(run('bad.gz', gz))).toEqual([['bad.gz', 'archive-crc']]);
+    expect(failures(run('bad2.gz', cat(gz, enc('\r\n'))))).toEqual([['bad2.gz', 'archive-crc']]);
+  });
+});
+
+describe('the member cap counts what could be a report', () => {
+  const reportMail = (n: number) =>
+    `From: dmarc@example.net\nSubject: Report ${n}\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/html\n\n<html><body><p>Report ${n}&nbsp;attached</body></html>\n--B\nContent-Type: text/plain\n\nA report.\n--B\nContent-Type: image/png; name=logo.png\n\nPNG\n--B\nContent-Type: text/xml; name="r${n}.xml"\n\n<r${n}/>\n--B--\n`;
+  const mbox = (n: number) =>
+    enc(
+      Array.from(
+        { length: n },
+        (_, i) => `From MAILER-DAEMON Thu Jan  1 00:00:00 2025\n${reportMail(i + 1)}`,
+      ).join('\n'),
+    );
+
+  it('bodies and images do not use it up: every report of the mbox is read', () => {
+    const items = run('box.mbox', mbox(30), { maxEntries: 30 });
+    expect(failures(items)).toEqual([]);
+    const reports = items.filter((i) => i.kind === 'entry' && !i.part?.isNote);
+    expect(reports).toHaveLength(30);
+    const notes = items.filter((i) => i.kind === 'entry' && i.part?.isNote);
+    expect(notes).toHaveLength(90);
+  });
+
+  it('past the cap, the message says exactly how many were not read', () => {
+    const items = run('box.mbox', mbox(25), { maxEntries: 10 });
+    expect(items.filter((i) => i.kind === 'entry' && !i.part?.isNote)).toHaveLength(10);
+    const failed = items.filter((i) => i.kind === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.kind === 'failed' && failed[0].issue).toMatchObject({
+      code: 'limit-entries',
+      severity: 'error',
+      file: 'box.mbox',
+      message:
+        'Only the first 10 members that could be reports were read (the limit for one input file); 15 more mails were not read.',
+    });
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 30; i++) files[`r${i}.xml`] = enc(`<r${i}/>`);
+    const zipItems = run('many.zip', zipSync(files), { maxEntries: 10 });
+    expect(zipItems.at(-1)).toMatchObject({
+      kind: 'failed',
+      issue: { message: expect.stringMatching(/; 20 more members were not read\.$/) },
+    });
+  });
+
+  it('refuses a plain document past the size of one member before anything decodes it', () => {
+    const items = run('huge.xml', enc('<a>' + ' '.repeat(5000) + '</a>'), { maxEntryBytes: 4096 });
+    expect(failures(items)).toEqual([['huge.xml', 'limit-entry-size']]);
+    expect(items[0]?.kind === 'failed' && items[0].issue.message).toMatch(/more than 0 MiB, the limit/);
+  });
+
+  it('a mail part without a blank line is all body, its bytes never turned into one header string', () => {
+    const eml = mail(
+      'From: a@b\nSubject: s\nContent-Type: multipart/mixed; boundary=B',
+      `--B\nContent-Type: text/xml; name=r.xml\n\n<r/>\n--B\n${'X-Long: y\n'.repeat(30000)}--B--`,
+    );
+    const items = run('m.eml', eml);
+    expect(entries(items).map(([p]) => p)).toEqual(['m.eml > r.xml', 'm.eml > part 2']);
   });
 });

@@ -14,7 +14,7 @@ import { parseMail, sniffMail, splitMbox, type ParsedMail } from './mime.ts';
 export interface UnpackLimits {
   /** Containers inside containers: a mail holding a zip holding a gzip is depth 3. */
   maxDepth: number;
-  /** Members (files, mail parts) taken from one input file. */
+  /** Members that could be reports (files, mail attachments; not text bodies or images) read from one input file. */
   maxEntries: number;
   /** Bytes of one unpacked member. */
   maxEntryBytes: number;
@@ -34,6 +34,8 @@ export const DEFAULT_UNPACK_LIMITS: UnpackLimits = {
 
 export type UnpackCode =
   | 'archive-corrupt'
+  | 'archive-crc'
+  | 'archive-size-mismatch'
   | 'archive-empty'
   | 'archive-encrypted'
   | 'archive-method'
@@ -63,6 +65,11 @@ export interface MailPart {
   filename?: string;
   /** A text part without a file name: the human-readable note beside an attachment. */
   isBody: boolean;
+  /**
+   * Not a data file: a text or HTML body, an image, a signature, a delivery status. Such parts are still given
+   * to the caller (a body may hold a report inline) but do not count against `maxEntries`.
+   */
+  isNote: boolean;
 }
 
 export type UnpackItem =
@@ -110,6 +117,9 @@ interface Budget {
   inputSize: number;
   produced: number;
   entries: number;
+  /** Past `maxEntries`: members and mails not opened, counted for the message. */
+  droppedMembers: number;
+  droppedMails: number;
   signal?: AbortSignal;
 }
 
@@ -229,6 +239,28 @@ function hasSecondMember(d: Uint8Array, from: number): boolean {
   return false;
 }
 
+/**
+ * A single-member gzip's trailer: CRC-32 and size (mod 2^32) of what it holds. The trailer is looked for just
+ * before the end, since some mailers leave a line break after the stream (Mimecast); where no trailer with the
+ * right size is found, there is nothing to check against.
+ */
+function checkGzipCrc(input: Uint8Array, data: Uint8Array): Uint8Array {
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const size = data.length % 2 ** 32;
+  for (let at = input.length - 8; at >= Math.max(10, input.length - 8 - 64); at--) {
+    if (view.getUint32(at + 4, true) !== size) continue;
+    const crc = view.getUint32(at, true);
+    if (crc32(data) !== crc) {
+      throw new Refused(
+        'archive-crc',
+        `The gzip data does not match its CRC-32 checksum (${hex(crc32(data))}, the trailer says ${hex(crc)}): it is damaged.`,
+      );
+    }
+    return data;
+  }
+  return data;
+}
+
 /** All members of a (possibly multi-member) gzip file; trailing bytes that are not a gzip member are ignored. */
 function gunzip(input: Uint8Array, budget: Budget): { data: Uint8Array; hasTrailingData: boolean } {
   if (input.length < 18 || input[2] !== 8) {
@@ -244,7 +276,7 @@ function gunzip(input: Uint8Array, budget: Budget): { data: Uint8Array; hasTrail
   if (header > 0 && header < n - 8 && n <= ONE_SHOT_MAX_INPUT && !hasSecondMember(input, header)) {
     try {
       const out = inflateKnownSize(input.subarray(header, n - 8), isize, budget);
-      if (out && out.length === isize) return { data: out, hasTrailingData: false };
+      if (out && out.length === isize) return { data: checkGzipCrc(input, out), hasTrailingData: false };
     } catch (e) {
       if (e instanceof Refused) throw e;
       // Damaged, or not what the trailer says: the streaming path below gives the precise verdict.
@@ -265,7 +297,9 @@ function gunzip(input: Uint8Array, budget: Budget): { data: Uint8Array; hasTrail
       input,
       budget,
     );
-    return { data, hasTrailingData: false };
+    // Several members each carry their own trailer; one member is checked against its CRC-32 and size.
+    const isOne = header > 0 && header < n - 8 && !hasSecondMember(input, header);
+    return { data: isOne ? checkGzipCrc(input, data) : data, hasTrailingData: false };
   } catch (e) {
     // fflate's error 6 ("invalid gzip data") after the first member means the bytes after it are not another member.
     if (fflateCode(e) === 6 && produced > 0) return { data: concat(chunks, produced), hasTrailingData: true };
@@ -281,9 +315,28 @@ interface ZipMember {
   name: string;
   method: number;
   flags: number;
+  /** CRC-32 of the uncompressed data, as the central directory states it. */
+  crc: number;
   compressedSize: number;
   size: number;
   offset: number;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO 3309, as zip and gzip use it). */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }
 
 /** The central directory, Zip64 included; an archive with data before it (a self-extractor) is shifted back. */
@@ -328,6 +381,7 @@ function readZipDirectory(bytes: Uint8Array): ZipMember[] {
     }
     const flags = view.getUint16(at + 8, true);
     const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
     let compressedSize = view.getUint32(at + 20, true);
     let size = view.getUint32(at + 24, true);
     const nameLen = view.getUint16(at + 28, true);
@@ -353,13 +407,45 @@ function readZipDirectory(bytes: Uint8Array): ZipMember[] {
       }
       e += 4 + len;
     }
-    members.push({ name, method, flags, compressedSize, size, offset: offset + shift });
+    members.push({ name, method, flags, crc, compressedSize, size, offset: offset + shift });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return members;
 }
 
-function readZipMember(bytes: Uint8Array, m: ZipMember, budget: Budget): Uint8Array {
+/**
+ * One member's bytes, checked against what the central directory says: a CRC-32 mismatch rejects the member (its
+ * data is damaged, and a flipped digit would change a count silently); a size that differs while the CRC matches is
+ * only a lying header, returned as a warning.
+ */
+function readZipMember(
+  bytes: Uint8Array,
+  m: ZipMember,
+  budget: Budget,
+  path: string,
+): { data: Uint8Array; warning?: Issue<UnpackCode> } {
+  const data = inflateZipMember(bytes, m, budget);
+  if (crc32(data) !== m.crc) {
+    throw new Refused(
+      'archive-crc',
+      `The member's data does not match its CRC-32 checksum (${hex(crc32(data))}, the archive says ${hex(m.crc)}): it is damaged.`,
+    );
+  }
+  if (data.length === m.size) return { data };
+  return {
+    data,
+    warning: {
+      code: 'archive-size-mismatch',
+      severity: 'warning',
+      file: path,
+      message: `The archive declares ${m.size.toLocaleString('en-US')} bytes for this member but it holds ${data.length.toLocaleString('en-US')} (its checksum matches, so it was read).`,
+    },
+  };
+}
+
+const hex = (n: number) => n.toString(16).padStart(8, '0');
+
+function inflateZipMember(bytes: Uint8Array, m: ZipMember, budget: Budget): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (m.offset < 0 || m.offset + 30 > bytes.length || view.getUint32(m.offset, true) !== 0x04034b50) {
     throw new Refused('archive-corrupt', 'The member’s local header is missing: the archive is damaged.');
@@ -427,10 +513,19 @@ function* open(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackIte
   const { budget } = walk;
   const kind = detectContainer(bytes);
   if (!kind) {
-    if (++budget.entries > budget.limits.maxEntries) {
+    // Notes (bodies, images, signatures) are not members that could be reports: they never use up the cap.
+    if (!walk.part?.isNote) {
+      if (isFull(budget)) {
+        budget.droppedMembers++;
+        return;
+      }
+      budget.entries++;
+    }
+    // Checked before anyone builds a string of it: past this a document cannot even be decoded in one piece.
+    if (bytes.length > budget.limits.maxEntryBytes) {
       throw new Refused(
-        'limit-entries',
-        `The file holds more than ${budget.limits.maxEntries.toLocaleString('en-US')} members.`,
+        'limit-entry-size',
+        `It is ${MiB(bytes.length)}, more than ${MiB(budget.limits.maxEntryBytes)}, the limit for one document.`,
       );
     }
     yield {
@@ -477,31 +572,36 @@ function* open(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackIte
     const members = readZipDirectory(bytes).filter((m) => !m.name.endsWith('/'));
     if (members.length === 0) throw new Refused('archive-empty', 'The zip archive holds no files.');
     const child = namer(path);
-    for (const m of members) {
+    for (let k = 0; k < members.length; k++) {
+      const m = members[k]!;
       if (budget.signal) throwIfAborted(budget.signal);
-      const memberPath = child(m.name);
-      if (budget.entries >= budget.limits.maxEntries) {
-        throw new Refused(
-          'limit-entries',
-          `The file holds more than ${budget.limits.maxEntries.toLocaleString('en-US')} members.`,
-        );
+      if (isFull(budget)) {
+        budget.droppedMembers += members.length - k;
+        break;
       }
-      let data: Uint8Array;
+      const memberPath = child(m.name);
+      let member: ReturnType<typeof readZipMember>;
       try {
-        data = readZipMember(bytes, m, budget);
+        member = readZipMember(bytes, m, budget, memberPath);
       } catch (e) {
         if (!(e instanceof Refused) || isFatal(e)) throw e;
         budget.entries++;
         yield { kind: 'failed', path: memberPath, mails: walk.mails, issue: issueOf(e, memberPath) };
         continue;
       }
-      yield* guarded(memberPath, data, inner());
+      const issues = member.warning ? [...walk.issues, member.warning] : walk.issues;
+      yield* guarded(memberPath, member.data, inner({ issues }));
     }
     return;
   }
   const messages = kind === 'mbox' ? splitMbox(bytes) : [bytes];
   const child = namer(path);
   for (let i = 0; i < messages.length; i++) {
+    if (budget.signal && i % 256 === 0) throwIfAborted(budget.signal);
+    if (isFull(budget)) {
+      budget.droppedMails += messages.length - i;
+      break;
+    }
     const mailPath = kind === 'mbox' && messages.length > 1 ? child(`message ${i + 1}`) : path;
     const mail = parseMail(messages[i]!, { maxParts: budget.limits.maxEntries, maxNesting: 20 });
     yield* mailItems(mailPath, mail, inner({ mails: [...walk.mails, mailPath] }));
@@ -521,20 +621,50 @@ function* mailItems(path: string, mail: ParsedMail, walk: Walk): Generator<Unpac
   const child = namer(path);
   for (const leaf of mail.leaves) {
     const isBody = !leaf.filename && leaf.contentType.startsWith('text/');
+    const isNote = isBody || isNoteType(leaf.contentType);
     const segment = leaf.filename ?? (leaf.index ? `part ${leaf.index}` : 'body');
     const partPath =
       mail.leaves.length === 1 && !leaf.filename && !leaf.index ? `${path} > body` : child(segment);
     yield* guarded(partPath, leaf.body, {
       ...walk,
-      part: { contentType: leaf.contentType, filename: leaf.filename, isBody },
+      part: { contentType: leaf.contentType, filename: leaf.filename, isBody, isNote },
     });
   }
   yield { kind: 'mail-end', path };
 }
 
+/** Content that is never a data file, whatever its name: what mail clients add around attachments. */
+function isNoteType(type: string): boolean {
+  return (
+    type === 'text/html' ||
+    type === 'text/enriched' ||
+    type === 'text/rfc822-headers' ||
+    type.startsWith('image/') ||
+    type.startsWith('audio/') ||
+    type.startsWith('video/') ||
+    type.endsWith('-signature') ||
+    type === 'application/pgp-keys' ||
+    type === 'application/ms-tnef' ||
+    type === 'message/delivery-status' ||
+    type === 'message/disposition-notification'
+  );
+}
+
+const isFull = (budget: Budget) => budget.entries >= budget.limits.maxEntries;
+
 /** Limits that concern the whole input end it; a damaged member only ends itself. */
 function isFatal(e: Refused): boolean {
-  return e.code === 'limit-total-size' || e.code === 'limit-ratio' || e.code === 'limit-entries';
+  return e.code === 'limit-total-size' || e.code === 'limit-ratio';
+}
+
+/** The exact account of what the member cap left out. */
+function droppedMessage(budget: Budget): string {
+  const n = (x: number, one: string, many: string) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
+  const parts = [
+    budget.droppedMembers ? n(budget.droppedMembers, 'more member', 'more members') : '',
+    budget.droppedMails ? n(budget.droppedMails, 'more mail', 'more mails') : '',
+  ].filter(Boolean);
+  return `Only the first ${n(budget.limits.maxEntries, 'member', 'members')} that could be reports were read (the limit for one input file); ${parts.join(' and ')} ${budget.droppedMembers + budget.droppedMails === 1 ? 'was' : 'were'} not read.`;
 }
 
 function* guarded(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackItem> {
@@ -560,6 +690,8 @@ export function* unpack(
     inputSize: file.bytes.length,
     produced: 0,
     entries: 0,
+    droppedMembers: 0,
+    droppedMails: 0,
     signal,
   };
   try {
@@ -567,6 +699,14 @@ export function* unpack(
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     yield { kind: 'failed', path: file.name, mails: [], issue: issueOf(e, file.name) };
+  }
+  if (budget.droppedMembers || budget.droppedMails) {
+    yield {
+      kind: 'failed',
+      path: file.name,
+      mails: [],
+      issue: { code: 'limit-entries', severity: 'error', file: file.name, message: droppedMessage(budget) },
+    };
   }
 }
 
