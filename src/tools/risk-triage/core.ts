@@ -37,7 +37,7 @@ export function analyseRisk(input: RiskInput, opts: RunOptions = {}): TriageResu
       message: `The triage rules are not valid: ${e instanceof Error ? e.message : String(e)}`,
     });
   }
-  const data = parseRiskFiles(input.files, opts);
+  const data = parseRiskFiles(input.files, { ...opts, now: input.now });
   if (!data.riskyUsers.length && !data.detections.length) {
     const reasons = data.issues.filter((i) => i.severity === 'error');
     throw new InputError<RiskIssue['code']>({

@@ -182,6 +182,69 @@ describe('nothing to triage', () => {
       if (!isInputError(e)) return;
       expect(e.issue.code).toBe('no-risk-data');
       expect(e.issue.hint).toContain('Get-MgRiskDetection -All');
+      // Says which file is what, instead of a confident empty queue.
+      expect(e.issue.message).toContain(
+        'graph-users.json: This file holds 3 directory user(s) but no risky users or risk detections',
+      );
     }
+  });
+
+  it('names every unusable file when none is usable', () => {
+    try {
+      analyseRisk({
+        files: [
+          { name: 'empty.json', bytes: new Uint8Array(0) },
+          { name: 'deep.json', bytes: new TextEncoder().encode('['.repeat(500)) },
+        ],
+        now: NOW,
+      });
+      expect.unreachable();
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      expect(e.issue.message).toMatch(
+        /empty\.json: empty\.json is empty.*deep\.json: This JSON nests more than 100/,
+      );
+    }
+  });
+});
+
+describe('dates outside the plausible window', () => {
+  const files = (detectedDateTime: string) => [
+    {
+      name: 'u.json',
+      bytes: new TextEncoder().encode(
+        JSON.stringify([
+          {
+            id: 'u1',
+            userPrincipalName: 'x@c.com',
+            riskLevel: 'none',
+            riskState: 'dismissed',
+            riskDetail: 'adminDismissedAllRiskForUser',
+            riskLastUpdatedDateTime: '2026-11-20T00:00:00Z',
+          },
+          {
+            id: 'e1',
+            userId: 'u1',
+            riskEventType: 'passwordSpray',
+            riskLevel: 'medium',
+            riskState: 'atRisk',
+            detectedDateTime,
+          },
+        ]),
+      ),
+    },
+  ];
+
+  it('a detection dated 2090 neither counts as recent nor reopens a dismissed user', () => {
+    const r = analyseRisk({ files: files('2090-01-01T00:00:00Z'), now: NOW });
+    const u = r.users[0]!;
+    expect(u.isOpen).toBe(false);
+    expect(u.priority).toBe(4);
+    expect(u.reasons.map((x) => x.text)).not.toContainEqual(expect.stringMatching(/^Newest open detection/));
+    expect(r.issues.map((i) => [i.code, i.path])).toContainEqual(['date-out-of-range', 'detectedDateTime']);
+    // The same detection a day ago reopens the case (15 points for recency).
+    const recent = analyseRisk({ files: files('2026-11-22T12:00:00Z'), now: NOW }).users[0]!;
+    expect(recent.isOpen).toBe(true);
+    expect(recent.reasons).toContainEqual({ text: 'Newest open detection 24 h ago', points: 15 });
   });
 });

@@ -2,6 +2,7 @@
  * Triage: detections joined to their users, each user scored by rules an admin can read and change, and a
  * priority from the score. Every point given is listed with its reason, so a priority can always be explained.
  */
+import { isPlausibleDate } from './parse.ts';
 import type {
   DirectoryUser,
   ParsedRiskData,
@@ -255,7 +256,8 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
   }
 
   const lastDetected = detections.map(detectedAt).find((t) => t) ?? null;
-  const lastOpen = open.map(detectedAt).find((t) => t) ?? null;
+  // A date outside 1990…now+2 days (flagged where parsed) gives no recency and reopens nothing.
+  const lastOpen = open.map(detectedAt).find((t) => t && isPlausibleDate(t, now)) ?? null;
   if (lastOpen) {
     const hours = (now - time(lastOpen)) / 3_600_000;
     const window = [...rules.recency].sort((a, b) => a.hours - b.hours).find((r) => hours <= r.hours);

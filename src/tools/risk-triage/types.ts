@@ -17,7 +17,16 @@ export type RiskIssueCode =
   | 'hidden-risk'
   | 'no-risk-data'
   | 'bad-rules'
-  | 'bug';
+  | 'bug'
+  | 'empty-file'
+  | 'binary-file'
+  | 'too-large'
+  | 'too-deep'
+  | 'not-risk-data'
+  | 'bad-value'
+  | 'long-value'
+  | 'date-out-of-range'
+  | 'rejected-records';
 
 export type RiskIssue = Issue<RiskIssueCode>;
 
@@ -114,6 +123,12 @@ export interface FileSummary {
   file: string;
   counts: Partial<Record<ObjectKind, number>>;
   unknown: number;
+  /** `rejected`: nothing in the file was used (empty, binary, not JSON, too deep, not risk data). */
+  verdict: 'used' | 'rejected';
+  /** Why the file was rejected, for the file list. */
+  reason?: string;
+  /** Objects skipped because a value could not be held (a date outside what a Date can represent). */
+  skipped: number;
 }
 
 export interface ParsedRiskData {
