@@ -56,6 +56,7 @@ export function createOutput(write: (s: string) => void): Output {
       json(value, '');
       raw('\n');
     },
+    jsonPart: (value, indent) => json(value, indent),
     flush: async () => {
       if (buf) write(buf);
       buf = '';

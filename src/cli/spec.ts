@@ -78,6 +78,8 @@ export interface Output {
   raw: (s: string) => void;
   /** JSON written piece by piece, indented by two spaces, never built as one string. */
   json: (value: unknown) => void;
+  /** One value inside JSON being written by hand (an array streamed entry by entry), at this indent. */
+  jsonPart: (value: unknown, indent: string) => void;
   /** Waits until everything written has been handed to the stream. */
   flush: () => Promise<void>;
 }

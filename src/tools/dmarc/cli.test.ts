@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gzipSync } from 'fflate';
-import { memoryIo } from '../../cli/memory-io.ts';
-import { cli } from './cli.ts';
+import { gzipSync, zipSync } from 'fflate';
+import { runCli as runAny } from '../../cli/memory-io.ts';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -15,17 +14,16 @@ const DISK: Record<string, Uint8Array> = {
   'mimecast.xml': fixture('mimecast.xml'),
 };
 
-async function runCli(args: string[]) {
-  const m = memoryIo(args, DISK);
-  const code = await cli.run(m.io);
-  return { code, out: m.out(), err: m.err() };
-}
+const runCli = (args: string[], disk: Record<string, Uint8Array> = DISK) => runAny(['dmarc', ...args], disk);
+const GOOD = ['reports/google.xml', 'reports/2025/gmx.xml.gz', 'mimecast.xml'];
 
 describe('hybrid-toolbox dmarc', () => {
   it('--json: the documented contract', async () => {
     const { code, out, err } = await runCli(['reports', 'mimecast.xml', '--json']);
-    expect(code).toBe(0);
-    expect(err).toBe('');
+    expect(code).toBe(1);
+    expect(err).toBe(
+      'reports/2025/broken.xml:1:10: error: The XML is not well-formed: unclosed tag: feedback.\n',
+    );
     const json = JSON.parse(out);
     expect(Object.keys(json)).toEqual(['files', 'totals', 'reports', 'senders']);
     expect(json.files).toEqual([
@@ -83,19 +81,39 @@ describe('hybrid-toolbox dmarc', () => {
     expect(lines).toHaveLength(6);
   });
 
-  it('prints a text summary by default and exits 0 even with rejected files', async () => {
+  it('exits 0 when every file was usable', async () => {
+    const r = await runCli(GOOD);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^3 file\(s\): 3 ok, 0 with warnings, 0 rejected, 0 skipped\n/);
+  });
+
+  it('prints a text summary by default and exits 1 when a file was rejected, the others still counted', async () => {
     const { code, out } = await runCli(['reports']);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(out).toMatch(/^3 file\(s\): 2 ok, 0 with warnings, 1 rejected, 0 skipped\n/);
     expect(out).toContain('[rejected] reports/2025/broken.xml: line 1, column 10');
   });
 
-  it('exits 2 on wrong arguments and 1 on a path that cannot be read', async () => {
-    expect((await runCli([])).code).toBe(2);
-    expect((await runCli(['reports', '--json', '--csv'])).code).toBe(2);
-    expect((await runCli(['reports', '--xml'])).code).toBe(2);
-    const missing = await runCli(['nope']);
-    expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/^Cannot read nope: ENOENT/);
+  it('exits 2 on wrong arguments or a path that cannot be read, before any output', async () => {
+    for (const args of [[], ['reports', '--json', '--csv'], ['reports', '--xml'], ['reports', 'nope']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.out, args.join(' ')).toBe('');
+    }
+    expect((await runCli(['reports', 'nope'])).err).toBe('nope: error: no such file or folder\n');
+  });
+
+  it('escapes terminal control codes in zip member names on stderr and in the summary, not in JSON', async () => {
+    const evil = 'report\u001b[2J\u001b[1;1HAll reports OK\u0007.xml';
+    const disk = { 'in/evil.zip': zipSync({ [evil]: new TextEncoder().encode('<feedback>') }), ...DISK };
+    const text = await runCli(['in/evil.zip', 'mimecast.xml'], disk);
+    expect(text.code).toBe(1);
+    for (const s of [text.out, text.err]) {
+      expect(s).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(s).toContain('report\\x1b[2J\\x1b[1;1HAll reports OK\\x07.xml');
+    }
+    const json = await runCli(['in/evil.zip', '--json'], disk);
+    expect(JSON.parse(json.out).files[0].path).toContain(evil);
   });
 });

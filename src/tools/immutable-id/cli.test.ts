@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../cli/memory-io.ts';
-import { main } from '../../cli/main.ts';
-import { cli } from './cli.ts';
+import { runCli as runAny } from '../../cli/memory-io.ts';
+import { convertId } from './core.ts';
 
 const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
 const ID = 'JC2LdB0sEUucPB2eXYo7Dw==';
 
-async function runCli(args: string[], stdin?: string) {
-  const f = memoryIo(args, {}, stdin);
-  const code = await cli.run(f.io);
-  return { code, out: f.out(), err: f.err() };
-}
+const runCli = (args: string[], stdin?: string, chunk?: number) =>
+  runAny(['immutable-id', ...args], {}, stdin, chunk);
 
 describe('immutable-id CLI', () => {
   it('prints the documented JSON shape and exits 0 when every value is understood', async () => {
@@ -113,20 +109,55 @@ describe('immutable-id CLI', () => {
     );
   });
 
-  it('reports usage errors with status 2', async () => {
-    expect((await runCli([])).code).toBe(2);
-    expect((await runCli([GUID, '--json', '--csv'])).code).toBe(2);
+  it('reports usage errors with status 2 and prints nothing on stdout', async () => {
+    for (const args of [[], [GUID, '--json', '--csv'], [GUID, '--json=yes']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.out).toBe('');
+    }
     const unknown = await runCli([GUID, '--xml']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('Unknown option --xml');
+    expect(unknown.err).toBe(
+      'hybrid-toolbox immutable-id: error: unknown option --xml\nRun "hybrid-toolbox immutable-id --help" for usage.\n',
+    );
   });
 
-  it('is reachable through the dispatcher, with --help', async () => {
-    const f = memoryIo(['--help']);
-    expect(await main(['immutable-id'], f.io)).toBe(0);
-    expect(f.out()).toContain('Usage: hybrid-toolbox immutable-id <value>… [--json|--csv]');
-    const g = memoryIo([GUID, '--json']);
-    expect(await main(['immutable-id'], g.io)).toBe(0);
-    expect(JSON.parse(g.out()).results[0].readings[0].immutableId).toBe(ID);
+  it('takes a base64url ImmutableID that starts with "-" as a value, not an option', async () => {
+    const { code, out } = await runCli(['-C2LdB0sEUucPB2eXYo7Dw', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).results[0].kind).toBe('immutable-id');
+  });
+
+  it('prints its usage with --help, from the declaration', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: hybrid-toolbox immutable-id <value>… [--json|--csv]');
+    expect(r.out).toContain('Exit status: 0 ran and every input was usable; 1 a value was not understood');
+  });
+
+  it('streams 300,000 values from stdin, in order, as exact JSON', async () => {
+    const guid = (i: number) => `${i.toString(16).padStart(8, '0')}-2c1d-4b11-9c3c-1d9e5d8a3b0f`;
+    const lines = Array.from({ length: 300_000 }, (_, i) => guid(i));
+    lines[150_000] = 'bad*padding=';
+    const r = await runCli(['-', '--json'], lines.join('\r\n') + '\r\n', 4093);
+    expect(r.code).toBe(1);
+    const { results } = JSON.parse(r.out);
+    expect(results).toHaveLength(300_000);
+    expect(results[299_999].input).toBe(guid(299_999));
+    expect(results[299_999].readings[0].guid).toBe(guid(299_999));
+    expect(results[150_000]).toMatchObject({ input: 'bad*padding=', kind: 'invalid' });
+    const small = await runCli(['-', '--json'], lines.slice(0, 50).join('\n'));
+    expect(small.out).toBe(JSON.stringify({ results: lines.slice(0, 50).map(convertId) }, null, 2) + '\n');
+  });
+
+  it('escapes terminal control codes in text, keeps them exact in JSON and CSV', async () => {
+    const hostile = 'E0\u001b[2J\u001b[Hall good\u009b31m\u202e';
+    const text = await runCli([hostile]);
+    expect(text.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text.out).toContain('E0\\x1b[2J\\x1b[Hall good\\x9b31m\\u{202e}');
+    const json = await runCli([hostile, '--json']);
+    expect(JSON.parse(json.out).results[0].input).toBe(hostile);
+    const csv = await runCli([hostile, '--csv']);
+    expect(csv.out).toContain(hostile);
   });
 });

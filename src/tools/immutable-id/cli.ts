@@ -1,49 +1,52 @@
-import { parseArgs, type CliIo, type ToolCli } from '../../cli/io.ts';
-import { convertId, splitValues } from './core.ts';
-import { formatText, toCsvText } from './report.ts';
+import type { RunContext } from '../../cli/spec.ts';
+import { convertId, splitValues, type IdResult } from './core.ts';
+import { formatText, toCsvText, CSV_COLUMNS } from './report.ts';
 
-const usage = `Usage: hybrid-toolbox immutable-id <value>… [--json|--csv]
-       … | hybrid-toolbox immutable-id - [--json|--csv]
-
-Reads each value as a GUID (D, B, P, N, urn:uuid), ImmutableID (base64, unpadded, base64url), AD octet
-string (74 E5 D2 …), LDAP escape or filter, csvde X'…', LDIF objectGUID:: …, PowerShell byte array,
-Entra Connect connector-space DN CN={…}, cloud anchor User_<id> or cloud SID S-1-12-1-…, and prints every
-other form. "-" reads one value per line from stdin (16 lines of 0–255 are one byte array).
-
-  --json   {"results":[{input, kind, readings:[{as, guid, immutableId, hex, ldapFilter,
-           connectorSpaceDn, bigEndianGuid, cloudSid}], text, encoding, note, error}]}
-  --csv    one row per reading: ${'input,kind,as,guid,immutableId,hex,ldapFilter,connectorSpaceDn,bigEndianGuid,text,error,cloudSid,note'}
-
-Exit status: 0 when every value was understood, 1 when any was invalid, 2 for a usage error.`;
-
-async function run(io: CliIo): Promise<number> {
-  const { positional, flags, unknown } = parseArgs(io.args, { flags: ['json', 'csv'] });
-  if (unknown.length) {
-    io.stderr(`Unknown option ${unknown.join(', ')}\n${usage}\n`);
-    return 2;
+/**
+ * The values in order: arguments as given, stdin line by line as it arrives. Only the first 17 lines wait:
+ * exactly sixteen lines of 0–255 are one byte array (`$guid.ToByteArray()`), anything longer streams.
+ */
+async function* values(ctx: RunContext): AsyncIterable<string> {
+  for (const op of ctx.operands) {
+    if (op !== '-') {
+      yield op;
+      continue;
+    }
+    const head: string[] = [];
+    let streaming = false;
+    for await (const line of ctx.stdinLines()) {
+      const v = line.trim();
+      if (!v) continue;
+      if (streaming) yield v;
+      else if (head.push(v) > 16) {
+        yield* head;
+        streaming = true;
+      }
+    }
+    if (!streaming) yield* splitValues(head.join('\n'));
   }
-  if (flags.has('json') && flags.has('csv')) {
-    io.stderr('Choose one of --json and --csv.\n');
-    return 2;
-  }
-  if (positional.length === 0) {
-    io.stderr(`No value given.\n${usage}\n`);
-    return 2;
-  }
-  const values: string[] = [];
-  for (const p of positional) {
-    if (p === '-') values.push(...splitValues(await io.readStdin()));
-    else values.push(p);
-  }
-  const results = values.map(convertId);
-  if (flags.has('json')) io.stdout(JSON.stringify({ results }, null, 2) + '\n');
-  else if (flags.has('csv')) io.stdout(toCsvText(results));
-  else io.stdout(results.map(formatText).join('\n'));
-  return results.some((r) => r.kind === 'invalid') ? 1 : 0;
 }
 
-export const cli: ToolCli = {
-  summary: 'Convert a GUID, ImmutableID, octet string, LDAP filter or cloud SID to every other form.',
-  usage,
-  run,
-};
+const CSV_HEADER = CSV_COLUMNS.join(',') + '\r\n';
+
+export async function run(ctx: RunContext): Promise<void> {
+  const { out } = ctx;
+  let n = 0;
+  const write = (r: IdResult) => {
+    if (ctx.format === 'json') {
+      out.raw(n === 0 ? '{\n  "results": [\n    ' : ',\n    ');
+      out.jsonPart(r, '    ');
+    } else if (ctx.format === 'csv') {
+      if (n === 0) out.raw(CSV_HEADER);
+      out.raw(toCsvText([r]).slice(CSV_HEADER.length));
+    } else out.text((n ? '\n' : '') + formatText(r));
+  };
+  for await (const v of values(ctx)) {
+    const r = convertId(v);
+    write(r);
+    n++;
+    if (r.kind === 'invalid') ctx.fail();
+  }
+  if (ctx.format === 'json') out.raw(n ? '\n  ]\n}\n' : '{\n  "results": []\n}\n');
+  else if (ctx.format === 'csv' && n === 0) out.raw(CSV_HEADER);
+}
