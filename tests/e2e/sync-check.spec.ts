@@ -100,3 +100,97 @@ test('an export without anchors is explained, not listed', async ({ page }, test
   await expect(page.getByText(/OnPremisesImmutableId" is empty in every row/)).toBeVisible();
   await screenshot(page, 'sync-check-diagnosis');
 });
+
+test('a large pair: the tab keeps ticking while the worker compares, and tables page through the worker', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  const g = generate({ users: 100_000, seed: 18, adStyle: 'de-DE', entraStyle: 'mg' });
+  const adPath = testInfo.outputPath(g.ad.name);
+  const entraPath = testInfo.outputPath(g.entra[0]!.name);
+  await writeFile(adPath, g.ad.bytes);
+  await writeFile(entraPath, g.entra[0]!.bytes);
+  await page.goto('./#/sync-check');
+  await page.locator('[data-side="ad"] input[type=file]').first().setInputFiles(adPath);
+  await page.locator('[data-side="entra"] input[type=file]').first().setInputFiles(entraPath);
+  await page.getByLabel(/In-scope OUs/).fill(g.scope.join('\n'));
+  // A timer on the page's main thread: while the worker compares, it must keep firing.
+  await page.evaluate(() => {
+    const w = window as unknown as { ticks: number[] };
+    w.ticks = [];
+    setInterval(() => w.ticks.push(performance.now()), 20);
+  });
+  const started = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(
+    page
+      .getByRole('progressbar')
+      .or(page.getByText(/Reading|Matching/))
+      .first(),
+  ).toBeVisible();
+  const summary = page.getByRole('region', { name: 'Summary' });
+  const card = (label: string) => summary.locator('li', { hasText: label }).locator('.value');
+  await expect(card('Matched')).toHaveText(g.expected.matchedPairs.length.toLocaleString('en-US'), {
+    timeout: 240_000,
+  });
+  const ended = await page.evaluate(() => performance.now());
+  const ticks = (await page.evaluate(() => (window as unknown as { ticks: number[] }).ticks)).filter(
+    (t) => t >= started && t <= ended,
+  );
+  let longest = 0;
+  for (let k = 1; k < ticks.length; k++) longest = Math.max(longest, ticks[k]! - ticks[k - 1]!);
+  longest = Math.max(longest, ticks[0]! - started, ended - ticks[ticks.length - 1]!);
+  // The old page rebuilt the whole result on its main thread and stood still for seconds at this size.
+  expect(ticks.length, 'timer ticks during the run').toBeGreaterThan((ended - started) / 20 / 4);
+  expect(longest, 'longest pause of the page timer, ms').toBeLessThan(1000);
+
+  await page.getByRole('tab', { name: /^Matched/ }).click();
+  const matched = g.expected.matchedPairs.length;
+  await expect(page.getByText(`${matched.toLocaleString('en-US')} rows`)).toBeVisible();
+  const scroller = page.getByRole('region', { name: 'Matched, scrollable' });
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(scroller.locator(`tr[aria-rowindex="${matched + 1}"]`)).toBeVisible();
+  await page.getByRole('button', { name: 'sAMAccountName' }).click();
+  await scroller.evaluate((el) => (el.scrollTop = 0));
+  await expect(scroller.locator('tr[aria-rowindex="2"]')).toBeVisible();
+  await scroller.locator('tr[aria-rowindex="2"]').click();
+  await expect(page.getByRole('heading', { name: 'Active Directory', level: 4 })).toBeVisible();
+  await screenshot(page, 'sync-check-large-detail');
+});
+
+test('an unusable AD export stops with a banner at the top, and no comparison is shown', async ({
+  page,
+}, testInfo) => {
+  const g = generate({ seed: 4, entraStyle: 'mg' });
+  const entraPath = testInfo.outputPath(g.entra[0]!.name);
+  await writeFile(entraPath, g.entra[0]!.bytes);
+  // A PNG saved under a .csv name, and an empty file: both real mistakes when exporting in a hurry.
+  const png = Buffer.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0,
+    0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+  ]);
+  const cases = [
+    { name: 'users.csv', bytes: png },
+    { name: 'empty.csv', bytes: Buffer.alloc(0) },
+  ];
+  await page.goto('./#/sync-check');
+  await page.locator('[data-side="entra"] input[type=file]').first().setInputFiles(entraPath);
+  for (const c of cases) {
+    const path = testInfo.outputPath(c.name);
+    await writeFile(path, c.bytes);
+    await page.locator('[data-side="ad"] input[type=file]').first().setInputFiles(path);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const banner = page.getByRole('alert').filter({ hasText: 'No comparison' });
+    await expect(banner).toBeVisible();
+    await expect(banner).toContainText(c.name);
+    // Above the inputs, not inside a result tab.
+    const top = await banner.boundingBox();
+    const inputs = await page.getByRole('heading', { name: 'Your exports' }).boundingBox();
+    expect(top!.y).toBeLessThan(inputs!.y);
+    await expect(page.getByRole('region', { name: 'Summary' })).toHaveCount(0);
+    await expect(page.getByRole('tablist')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Unified CSV/ })).toHaveCount(0);
+    await screenshot(page, `sync-check-unusable-${c.name.replace('.csv', '')}`);
+    await page.getByRole('button', { name: `Remove ${c.name}` }).click();
+  }
+});

@@ -1,13 +1,20 @@
-import { Job } from '../../lib/ui/job.svelte.ts';
+import { WorkerClient } from '../../lib/worker/client.ts';
 import type { DroppedFile } from '../../lib/browser/dropped.ts';
-import type { NamedBytes } from '../../lib/issue.ts';
-import type { SyncCheckInput } from './core.ts';
-import type { MappingOverride, SyncCheckResult } from './model.ts';
+import { isAbortError, isInputError, type Issue } from '../../lib/issue.ts';
+import type { JobStatus } from '../../lib/ui/job.svelte.ts';
+import type { MappingOverride } from './model.ts';
+import type { ExportRequest, RowsQuery, RowsWindow, SyncSummary, UserDetailData } from './store.ts';
+import type { PageInput, SyncJob, SyncJobResult } from './worker.ts';
 import SyncWorker from './worker.ts?worker';
 
 export type Side = 'ad' | 'entra' | 'adAfter';
 
-/** The view's state: chosen files, scope, threshold, column overrides, the running job and what is selected. */
+/**
+ * The view's state: chosen files, scope, threshold, column overrides, the run and what is selected. The result
+ * stays in the worker (see store.ts): the page holds its summary and asks for table windows, a user's detail
+ * and exports. Cancel ends the worker at once — the core cannot be interrupted mid-file otherwise — and a fresh
+ * one starts on the next run.
+ */
 export class SyncCheckState {
   files = $state.raw<Record<Side, DroppedFile[]>>({ ad: [], entra: [], adAfter: [] });
   /**
@@ -21,10 +28,29 @@ export class SyncCheckState {
   mapping = $state.raw<MappingOverride>({});
   tab = $state('adNotInEntra');
   detail = $state.raw<{ ad?: number; entra?: number } | undefined>(undefined);
-  readonly job = new Job<SyncCheckInput, SyncCheckResult>(() => new SyncWorker());
+  detailData = $state.raw<UserDetailData | undefined>(undefined);
+
+  status = $state<JobStatus>('idle');
+  progress = $state.raw({ done: 0, total: 0, label: '' });
+  issue = $state.raw<Issue | undefined>(undefined);
+  summary = $state.raw<SyncSummary | undefined>(undefined);
+  /** Wall time of the last run, ms. */
+  elapsed = $state(0);
+  /** Bumped with every new result: tables ask again. */
+  version = $state(0);
+  #client: WorkerClient<SyncJob, SyncJobResult> | undefined;
+  #run: AbortController | undefined;
+
+  get isRunning(): boolean {
+    return this.status === 'running';
+  }
 
   get canRun(): boolean {
     return this.files.ad.length > 0 && (this.files.entra.length > 0 || this.entraObjects.length > 0);
+  }
+
+  #worker(): WorkerClient<SyncJob, SyncJobResult> {
+    return (this.#client ??= new WorkerClient<SyncJob, SyncJobResult>(() => new SyncWorker()));
   }
 
   addFiles(side: Side, dropped: DroppedFile[]): void {
@@ -43,22 +69,13 @@ export class SyncCheckState {
 
   async run(): Promise<void> {
     if (!this.canRun) return;
-    const read = async (list: DroppedFile[]): Promise<NamedBytes[]> =>
-      Promise.all(
-        list.map(async (f) => ({
-          name: f.path || f.file.name,
-          bytes: new Uint8Array(await f.file.arrayBuffer()),
-        })),
-      );
-    const [ad, entra, adAfter] = await Promise.all([
-      read(this.files.ad),
-      read(this.files.entra),
-      read(this.files.adAfter),
-    ]);
-    const input: SyncCheckInput = {
-      ad,
-      entra,
-      adAfter,
+    this.#run?.abort();
+    const controller = (this.#run = new AbortController());
+    const refs = (list: DroppedFile[]) => list.map((f) => ({ name: f.path || f.file.name, file: f.file }));
+    const input: PageInput = {
+      ad: refs(this.files.ad),
+      entra: refs(this.files.entra),
+      adAfter: refs(this.files.adAfter),
       entraJson: this.entraObjects.length ? this.entraObjects : undefined,
       entraJsonSource: this.entraObjectsSource,
       scope: this.scopeText.split(/\r?\n/),
@@ -66,17 +83,91 @@ export class SyncCheckState {
       mapping: this.mapping,
     };
     this.detail = undefined;
-    const transfer = [...ad, ...entra, ...adAfter].map((f) => f.bytes.buffer as ArrayBuffer);
-    const result = await this.job.run(input, transfer);
-    if (result)
-      this.tab = result.diagnosis.length
-        ? 'files'
-        : result.totals.adNotInEntra
-          ? 'adNotInEntra'
-          : 'conflicts';
+    this.detailData = undefined;
+    this.summary = undefined;
+    this.issue = undefined;
+    this.status = 'running';
+    this.progress = { done: 0, total: 0, label: 'Starting' };
+    const started = performance.now();
+    try {
+      const r = await this.#worker().run(
+        { kind: 'analyse', input },
+        {
+          signal: controller.signal,
+          onProgress: (done, total, label) => (this.progress = { done, total, label: label ?? '' }),
+        },
+      );
+      if (controller !== this.#run || r.kind !== 'summary') return;
+      const s = r.summary;
+      this.tab = s.diagnosis.length ? 'files' : s.totals.adNotInEntra ? 'adNotInEntra' : 'conflicts';
+      this.summary = s;
+      this.version++;
+      this.elapsed = performance.now() - started;
+      this.status = 'done';
+    } catch (e) {
+      if (controller !== this.#run) return;
+      if (isAbortError(e)) this.status = 'cancelled';
+      else {
+        // An input problem, or a bug report from the worker: both carry their Issue.
+        const carried = (e as { issue?: Issue } | null)?.issue;
+        this.issue = isInputError(e)
+          ? e.issue
+          : (carried ?? {
+              code: 'bug',
+              severity: 'error',
+              message: `Unexpected error: ${e instanceof Error ? e.message : String(e)}`,
+            });
+        this.status = 'failed';
+      }
+    }
+  }
+
+  /** Stops the run now: the worker is ended, not asked. */
+  cancel(): void {
+    if (!this.isRunning) return;
+    this.#run?.abort();
+    this.#run = undefined;
+    this.#client?.dispose();
+    this.#client = undefined;
+    this.status = 'cancelled';
+  }
+
+  /** A request answered by the worker that holds the result; undefined when a newer result replaced it. */
+  async #ask(job: SyncJob): Promise<SyncJobResult | undefined> {
+    if (!this.summary || !this.#client) return undefined;
+    const version = this.version;
+    try {
+      const r = await this.#client.run(job);
+      return version === this.version ? r : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async rows(query: RowsQuery): Promise<RowsWindow | undefined> {
+    const r = await this.#ask({ kind: 'rows', query });
+    return r?.kind === 'rows' ? r.window : undefined;
+  }
+
+  async select(sel: { ad?: number; entra?: number }): Promise<void> {
+    this.detail = sel;
+    this.detailData = undefined;
+    const r = await this.#ask({ kind: 'detail', ...sel });
+    if (r?.kind === 'detail' && this.detail === sel) this.detailData = r.detail;
+  }
+
+  async export(request: ExportRequest): Promise<Blob> {
+    const r = await this.#ask({ kind: 'export', request });
+    return r?.kind === 'export' ? r.blob : new Blob([]);
   }
 
   setOverride(kind: 'ad' | 'entra', field: string, column: string | null): void {
     this.mapping = { ...this.mapping, [kind]: { ...(this.mapping[kind] ?? {}), [field]: column } };
+  }
+
+  dispose(): void {
+    this.#run?.abort();
+    this.#client?.dispose();
+    this.#client = undefined;
   }
 }
