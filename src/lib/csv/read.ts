@@ -4,7 +4,18 @@ import { type Issue, type RunOptions, InputError, throwIfAborted } from '../issu
 
 export type Delimiter = ',' | ';' | '\t' | '|';
 export type CsvIssueCode =
-  'lossy-ascii' | 'windows-1252' | 'row-width' | 'csv-quotes' | 'empty-file' | 'no-header';
+  | 'lossy-ascii'
+  | 'windows-1252'
+  | 'row-width'
+  | 'csv-quotes'
+  | 'empty-file'
+  | 'no-header'
+  | 'too-large'
+  | 'nul-bytes'
+  | 'stray-bom'
+  | 'duplicate-header'
+  | 'repeated-header'
+  | 'value-too-long';
 
 export interface CsvMeta {
   encoding: TextEncodingName;

@@ -81,10 +81,18 @@ export function isInScope(u: AdUser, rules: readonly ScopeRule[]): boolean {
 const EXCHANGE_SYSTEM_MASK = 0x21c07000;
 
 /** The default sync rule that keeps this user out of Entra, in words; '' when none applies. */
-export function ruleFilterReason(u: AdUser, hasSamColumn: boolean): string {
+/**
+ * `hasSamColumn`: true/false for every user, or the files whose export has a usable sAMAccountName column, so
+ * that a file without the column never makes another file's users look filtered (and the reverse).
+ */
+export function ruleFilterReason(u: AdUser, hasSamColumn: boolean | ReadonlySet<string>): string {
   if (u.isCritical) return 'isCriticalSystemObject is TRUE (built-in account)';
   const sam = u.sam;
-  if (hasSamColumn && !sam.trim()) return 'no sAMAccountName';
+  const isSamMissing =
+    sam.length === 0
+      ? hasSamColumn === true || (hasSamColumn !== false && hasSamColumn.has(u.file))
+      : !sam.trim();
+  if (isSamMissing) return 'no sAMAccountName';
   const c0 = sam.charCodeAt(0) | 32;
   // Upper-casing only the few names that can match: this runs for every user.
   if (c0 === 109 || c0 === 97 || c0 === 115 || c0 === 99) {
@@ -132,7 +140,7 @@ export function compare(
   ad: readonly AdUser[],
   entra: readonly EntraUser[],
   rules: readonly ScopeRule[],
-  hasSamColumn: boolean,
+  hasSamColumn: boolean | ReadonlySet<string>,
   anchors: Anchors = {
     ad: GuidColumn.of(ad.map((u) => u.anchor)),
     entra: GuidColumn.of(entra.map((e) => e.anchor)),

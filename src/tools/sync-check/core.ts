@@ -4,8 +4,10 @@
  * progress and cancel between files and steps. The result is plain data for postMessage.
  */
 import { decodeText } from '../../lib/csv/decode.ts';
+import { unusableInput } from '../../lib/files/sniff.ts';
 import {
   InputError,
+  isAbortError,
   isInputError,
   throwIfAborted,
   type NamedBytes,
@@ -15,7 +17,14 @@ import { checkAttributes } from './attributes.ts';
 import { compare, diagnose, findSoftMatches, parseScope, suggestFilteredOus } from './compare.ts';
 import { findConflicts } from './conflicts.ts';
 import { DEFAULT_DELETION_THRESHOLD, previewDeletions } from './deletions.ts';
-import { adFromCsv, entraFromCsv, entraFromObjects, type ReadResult } from './exports.ts';
+import {
+  EXPECTED,
+  adFromCsv,
+  entraFromCsv,
+  entraFromObjects,
+  rejection,
+  type ReadResult,
+} from './exports.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
 import { isBelowDn } from './values.ts';
 import { collectGraphUsers, looksLikeJson, parseGraphJsonText } from './graph-json.ts';
@@ -26,9 +35,13 @@ import type {
   EntraUser,
   FileMapping,
   MappingOverride,
+  SetEntry,
+  SetName,
   SyncCheckResult,
   SyncIssue,
+  Totals,
 } from './model.ts';
+import { SET_NAMES } from './model.ts';
 
 export interface SyncCheckInput {
   /** AD export(s): one per domain is fine; users are de-duplicated on objectGUID. */
@@ -81,31 +94,120 @@ function addRead<U, F extends string>(
   for (const i of r.issues) issues.push(i);
 }
 
+/** How one side's files fared: how many were given, how many were used, and why the others were refused. */
+interface SideVerdict {
+  given: number;
+  used: number;
+  refused: SyncIssue[];
+}
+
+/**
+ * Reads each file inside its own boundary: whatever a file holds, the worst outcome is an error naming it (its
+ * users not counted) while the other files go on. Only a cancel goes past.
+ */
 function readAll<U, F extends string>(
   files: readonly NamedBytes[],
+  kind: 'ad' | 'entra' | 'adAfter',
   read: Reader<U, F>,
   progress: { done: number; report: (done: number, label: string) => void },
   opts: SyncCheckOptions,
   side: Side<U>,
   mappings: FileMapping[],
   issues: SyncIssue[],
-): void {
+): SideVerdict {
+  const verdict: SideVerdict = { given: files.length, used: 0, refused: [] };
+  const expected = EXPECTED[kind === 'entra' ? 'entra' : 'ad'];
+  const refuse = (issue: SyncIssue) => {
+    issues.push(issue);
+    verdict.refused.push(issue);
+  };
   for (const file of files) {
     throwIfAborted(opts.signal);
     const size = file.bytes.byteLength;
     const base = progress.done;
-    try {
-      const r = read(file, side.users.length, (f) =>
-        progress.report(base + f * size, `Reading ${file.name}`),
-      );
-      addRead(side, r, mappings, issues);
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      issues.push({ ...(e.issue as SyncIssue), file: file.name });
+    const sniffed = unusableInput(file.name, file.bytes, {
+      expected,
+      accepts: [],
+      hint: rejection('empty-file', file.name, kind, '').hint,
+    });
+    if (sniffed) refuse(sniffed);
+    else {
+      try {
+        const r = read(file, side.users.length, (f) =>
+          progress.report(base + f * size, `Reading ${file.name}`),
+        );
+        if (r.rejected) {
+          r.mapping.refused = true;
+          if (r.mapping.headers.length) mappings.push(r.mapping as FileMapping);
+          for (const i of r.issues) if (i !== r.rejected) issues.push(i);
+          refuse(r.rejected);
+        } else {
+          addRead(side, r, mappings, issues);
+          verdict.used++;
+        }
+      } catch (e) {
+        if (isAbortError(e)) throw e;
+        if (isInputError(e)) {
+          refuse({
+            ...(e.issue as SyncIssue),
+            severity: 'error',
+            file: file.name,
+            hint: e.issue.hint ?? rejection('empty-file', file.name, kind, '').hint,
+          });
+        } else {
+          // A bug, not the file's fault: still the file's verdict, so the other files are not lost.
+          refuse({
+            code: 'bug',
+            severity: 'error',
+            file: file.name,
+            message: `${file.name} could not be read because of a fault in this tool (${e instanceof Error ? e.message : String(e)}); its users are not counted. Please report it.`,
+          });
+        }
+      }
     }
     progress.done = base + size;
     progress.report(progress.done, `Read ${file.name}`);
   }
+  return verdict;
+}
+
+/** A text that is not CSV at all, for a clear refusal: JSON where an AD CSV was expected, or XML. */
+function notCsv(text: string, kind: 'ad' | 'entra' | 'adAfter'): string | undefined {
+  for (let i = 0; i < text.length && i < 4096; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfeff || c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (c === 60) return 'XML'; // <
+    if (kind !== 'entra' && (c === 123 || c === 91)) return 'JSON';
+    return undefined;
+  }
+  return undefined;
+}
+
+function notCsvRejection(what: string, file: string, kind: 'ad' | 'entra' | 'adAfter'): SyncIssue {
+  const where =
+    what === 'JSON'
+      ? ' (Graph /users JSON belongs on the Entra side)'
+      : ' (a DMARC report or another tool’s file?)';
+  return rejection(
+    'wrong-file',
+    file,
+    kind,
+    `${file} is ${what}${where}, not ${EXPECTED[kind === 'entra' ? 'entra' : 'ad']}.`,
+  );
+}
+
+/** A side's one error when it was given but none of its files is usable. */
+function unusableSide(label: string, path: 'ad' | 'entra', v: SideVerdict): SyncIssue | undefined {
+  if (v.given === 0 || v.used > 0) return undefined;
+  if (v.refused.length === 1) return { ...v.refused[0]!, severity: 'error', path };
+  const list = v.refused.map((i) => i.message).join(' ');
+  return {
+    code: 'no-usable-file',
+    severity: 'error',
+    path,
+    message: `None of the ${v.given} ${label} files can be used, so nothing was compared. ${list}`,
+    hint: v.refused[0]?.hint,
+  };
 }
 
 function adReader(
@@ -113,11 +215,40 @@ function adReader(
   opts: SyncCheckOptions,
   override?: MappingOverride['ad'],
 ): Reader<AdUser, AdField> {
-  return (file, start, onFraction) =>
-    adFromCsv(decodeText(file.bytes, file.name), file.name, kind, start, override, {
+  return (file, start, onFraction) => {
+    const decoded = decodeText(file.bytes, file.name);
+    const what = notCsv(decoded.text, kind);
+    if (what) return refusedRead(notCsvRejection(what, file.name, kind), file.name, kind);
+    return adFromCsv(decoded, file.name, kind, start, override, {
       signal: opts.signal,
       onProgress: (d, t) => onFraction(t ? d / t : 1),
     });
+  };
+}
+
+function refusedRead<U, F extends string>(
+  rejected: SyncIssue,
+  file: string,
+  kind: FileMapping['kind'],
+): ReadResult<U, F> {
+  return {
+    users: [],
+    mapping: {
+      file,
+      kind,
+      flavour: 'unknown',
+      headers: [],
+      fields: {} as Record<F, string | null>,
+      unusable: [],
+      isUnsure: true,
+      rows: 0,
+      dateOrders: {},
+    },
+    issues: [rejected],
+    keys: new GuidColumn(),
+    anchors: new GuidColumn(),
+    rejected,
+  };
 }
 
 function entraReader(
@@ -126,8 +257,20 @@ function entraReader(
 ): Reader<EntraUser, EntraField> {
   return (file, start, onFraction) => {
     const decoded = decodeText(file.bytes, file.name);
+    const what = notCsv(decoded.text, 'entra');
+    if (what) return refusedRead(notCsvRejection(what, file.name, 'entra'), file.name, 'entra');
     if (looksLikeJson(decoded.text)) {
       const g = parseGraphJsonText(decoded.text, file.name);
+      const fatal = g.issues.find((i) => i.severity === 'error');
+      if (fatal && g.users.length === 0) {
+        const r = refusedRead<EntraUser, EntraField>(
+          { ...fatal, hint: rejection('bad-json', file.name, 'entra', '').hint },
+          file.name,
+          'entra',
+        );
+        r.issues = [...decoded.issues, ...g.issues.filter((i) => i !== fatal), r.rejected!];
+        return r;
+      }
       const r = entraFromObjects(g.users, file.name, start, override);
       r.mapping.encoding = decoded.encoding;
       r.issues.unshift(...decoded.issues, ...g.issues);
@@ -169,13 +312,16 @@ function dedupe<U extends { i: number }>(
   return { users: out, keys: side.keys.select(kept), anchors: side.anchors.select(kept) };
 }
 
-function isUsable(mappings: readonly FileMapping[], kind: FileMapping['kind'], field: string): boolean {
-  return mappings.some(
-    (m) =>
-      m.kind === kind &&
-      (m.fields as Record<string, string | null>)[field] &&
-      !m.unusable.some((u) => u.field === field),
+function hasField(m: FileMapping, field: string): boolean {
+  return (
+    !m.refused &&
+    !!(m.fields as Record<string, string | null>)[field] &&
+    !m.unusable.some((u) => u.field === field)
   );
+}
+
+function isUsable(mappings: readonly FileMapping[], kind: FileMapping['kind'], field: string): boolean {
+  return mappings.some((m) => m.kind === kind && hasField(m, field));
 }
 
 export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): SyncCheckResult {
@@ -198,23 +344,47 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   };
 
   const adRead = emptySide<AdUser>();
-  readAll(input.ad, adReader('ad', opts, input.mapping?.ad), progress, opts, adRead, mappings, issues);
+  const adVerdict = readAll(
+    input.ad,
+    'ad',
+    adReader('ad', opts, input.mapping?.ad),
+    progress,
+    opts,
+    adRead,
+    mappings,
+    issues,
+  );
   const entraRead = emptySide<EntraUser>();
-  readAll(entraFiles, entraReader(opts, input.mapping?.entra), progress, opts, entraRead, mappings, issues);
+  const entraVerdict = readAll(
+    entraFiles,
+    'entra',
+    entraReader(opts, input.mapping?.entra),
+    progress,
+    opts,
+    entraRead,
+    mappings,
+    issues,
+  );
   if (input.entraJson?.length) {
     const source = input.entraJsonSource ?? 'Microsoft Graph';
     const g = collectGraphUsers(input.entraJson, source);
-    issues.push(...g.issues);
-    addRead(
-      entraRead,
-      entraFromObjects(g.users, source, entraRead.users.length, input.mapping?.entra),
-      mappings,
-      issues,
-    );
+    const r = entraFromObjects(g.users, source, entraRead.users.length, input.mapping?.entra);
+    entraVerdict.given++;
+    issues.push(...g.issues.filter((i) => i.severity !== 'error' || g.users.length > 0));
+    if (r.rejected) {
+      const fatal = g.users.length === 0 ? g.issues.find((i) => i.severity === 'error') : undefined;
+      const refused = fatal ? { ...fatal, hint: r.rejected.hint } : r.rejected;
+      issues.push(refused);
+      entraVerdict.refused.push(refused);
+    } else {
+      addRead(entraRead, r, mappings, issues);
+      entraVerdict.used++;
+    }
   }
   const afterRead = emptySide<AdUser>();
-  readAll(
+  const afterVerdict = readAll(
     afterFiles,
+    'adAfter',
     adReader('adAfter', opts, input.mapping?.ad),
     progress,
     opts,
@@ -222,6 +392,25 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
     mappings,
     issues,
   );
+  const unusable: SyncIssue[] = [];
+  const adUnusable = unusableSide('AD', 'ad', adVerdict);
+  if (adUnusable) unusable.push(adUnusable);
+  const entraUnusable = unusableSide('Entra', 'entra', entraVerdict);
+  if (entraUnusable) unusable.push(entraUnusable);
+  if (unusable.length) {
+    progress.report(total, 'Done');
+    return noComparison(mappings, issues, unusable);
+  }
+  const hasAfter = afterVerdict.used > 0;
+  if (afterVerdict.given && !hasAfter) {
+    issues.push({
+      code: 'no-usable-file',
+      severity: 'error',
+      path: 'adAfter',
+      message: `No deletion preview: ${afterVerdict.given === 1 ? 'the later AD export' : `none of the ${afterVerdict.given} later AD exports`} can be used (see ${afterVerdict.refused.map((i) => i.file).join(', ')}).`,
+      hint: afterVerdict.refused[0]?.hint,
+    });
+  }
   throwIfAborted(opts.signal);
   progress.report(sizes, 'Comparing');
 
@@ -283,7 +472,10 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
 
   const scope = parseScope(input.scope ?? []);
   issues.push(...scope.issues);
-  const hasSamColumn = isUsable(mappings, 'ad', 'sam');
+  // Per file: a file without the column must not make another file's users look filtered.
+  const hasSamColumn = new Set(
+    mappings.filter((m) => m.kind !== 'entra' && hasField(m, 'sam')).map((m) => m.file),
+  );
   const c = compare(ad, entra, scope.rules, hasSamColumn, {
     ad: adSide.anchors,
     entra: entraSide.anchors,
@@ -320,7 +512,7 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   });
   for (const d of diagnosis)
     issues.push({ code: d.code, severity: 'warning', message: d.message, hint: d.hint });
-  const deletionPreview = afterFiles.length
+  const deletionPreview = hasAfter
     ? previewDeletions(
         ad,
         c.adStatus,
@@ -355,5 +547,56 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
     scope: scope.rules.map((r) => (r.isInclude ? r.text : `!${r.text}`)),
     mappings,
     issues,
+    unusable,
+  };
+}
+
+const NO_TOTALS: Totals = {
+  adUsers: 0,
+  adOutOfScope: 0,
+  adRuleFiltered: 0,
+  adSyncCandidates: 0,
+  entraUsers: 0,
+  matched: 0,
+  adNotInEntra: 0,
+  entraNotInAd: 0,
+  entraCloudOnly: 0,
+  entraGuests: 0,
+  entraOrphanedSynced: 0,
+  entraWithProvisioningErrors: 0,
+  outOfScopeButInEntra: 0,
+};
+
+/** The result when a side is unusable: the files' verdicts and mappings, and nothing that claims a figure. */
+function noComparison(mappings: FileMapping[], issues: SyncIssue[], unusable: SyncIssue[]): SyncCheckResult {
+  const sets = Object.fromEntries(SET_NAMES.map((n) => [n, []])) as unknown as Record<SetName, SetEntry[]>;
+  return {
+    ad: [],
+    entra: [],
+    adAfter: [],
+    adStatus: [],
+    adEntra: [],
+    adRule: [],
+    entraStatus: [],
+    entraAd: [],
+    totals: { ...NO_TOTALS },
+    lastSyncTime: null,
+    sets,
+    conflicts: {
+      duplicateUpn: [],
+      duplicateMail: [],
+      duplicateProxySmtp: [],
+      anyAddressClaimedTwice: [],
+      upnVsOtherUsersProxy: [],
+    },
+    attributes: [],
+    softMatches: [],
+    deletionPreview: null,
+    suggestedOus: [],
+    diagnosis: [],
+    scope: [],
+    mappings,
+    issues,
+    unusable,
   };
 }

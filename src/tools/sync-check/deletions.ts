@@ -31,7 +31,7 @@ export function previewDeletions(
   beforeStatus: readonly AdStatus[],
   after: readonly AdUser[],
   rules: readonly ScopeRule[],
-  hasSamColumn: boolean,
+  hasSamColumn: boolean | ReadonlySet<string>,
   threshold = DEFAULT_DELETION_THRESHOLD,
 ): DeletionPreview {
   const afterById = new Map<string, number>();

@@ -232,7 +232,7 @@ function checkColumns<F extends string>(
       else if (why) {
         issues.push({
           code: 'missing-column',
-          severity: isRequired ? 'error' : 'warning',
+          severity: 'warning',
           file,
           path: field,
           message: `No column for ${field} (looked for ${aliases[field].join(', ')}): ${why}.`,
@@ -258,7 +258,7 @@ function checkColumns<F extends string>(
       if (why || h.reason === 'type-name') {
         issues.push({
           code: h.reason === 'type-name' ? 'type-name-column' : 'empty-column',
-          severity: isRequired ? 'error' : 'warning',
+          severity: 'warning',
           file,
           path: column,
           message: `Column "${column}" ${what}${why ? `: ${why}` : ''}.`,
@@ -304,6 +304,58 @@ export interface ReadResult<U, F extends string> {
   /** Per user: the key users are de-duplicated on (AD objectGUID, Entra id) and the anchor, for the joins. */
   keys: GuidColumn;
   anchors: GuidColumn;
+  /**
+   * Set when the file cannot be used at all (a wrong export, a header without users, no key column): its users
+   * are not counted. The same issue is in `issues`; the mapping is kept so the column panel can fix it.
+   */
+  rejected?: SyncIssue;
+}
+
+/** What each side expects, for the messages that refuse a file. */
+export const EXPECTED: Record<'ad' | 'entra', string> = {
+  ad: 'an AD user export (Get-ADUser … | Export-Csv)',
+  entra: 'an Entra user export (Get-MgUser, Get-EntraUser or Get-MsolUser as CSV, or Graph /users JSON)',
+};
+
+const FLAVOUR_TEXT: Record<ExportFlavour, string> = {
+  'get-aduser': 'an AD user export (Get-ADUser)',
+  'get-mguser': 'an Entra user export (Get-MgUser)',
+  'get-entrauser': 'an Entra user export (Get-EntraUser)',
+  'get-msoluser': 'an Entra user export (Get-MsolUser)',
+  'get-azureaduser': 'an Entra user export (Get-AzureADUser)',
+  'graph-json': 'Entra users as Graph JSON',
+  unknown: 'a CSV file',
+};
+
+/** An error that refuses one file: it names the file, says what it is and what was expected, and how to export. */
+export function rejection(
+  code: SyncIssue['code'],
+  file: string,
+  kind: 'ad' | 'entra' | 'adAfter',
+  message: string,
+): SyncIssue {
+  return {
+    code,
+    severity: 'error',
+    file,
+    message,
+    hint: `Export with:\n${commandFor(kind === 'entra' ? 'entra' : 'ad')}`,
+  };
+}
+
+function columnList(headers: readonly string[]): string {
+  const shown = headers.slice(0, 8).map((h) => `"${h.length > 40 ? `${h.slice(0, 40)}…` : h}"`);
+  return headers.length > 8 ? `${shown.join(', ')} and ${headers.length - 8} more` : shown.join(', ');
+}
+
+function headerOnly(file: string, kind: 'ad' | 'entra' | 'adAfter'): SyncIssue {
+  const side = kind === 'entra' ? 'entra' : 'ad';
+  return rejection(
+    'header-only',
+    file,
+    kind,
+    `${file} has a header row but no users: expected ${EXPECTED[side]} with one row per user.`,
+  );
 }
 
 const ENTRA_MARKERS = ['OnPremisesImmutableId', 'ImmutableId', 'OnPremisesSyncEnabled', 'LastDirSyncTime'];
@@ -480,17 +532,41 @@ export function adFromCsv(
   };
   const issues: SyncIssue[] = [...decoded.issues, ...table.issues];
   if (isWrongFile) {
-    issues.push({
-      code: 'wrong-file',
-      severity: 'error',
+    const what =
+      mapping.flavour === 'get-aduser' || mapping.flavour === 'unknown'
+        ? 'an Entra user export'
+        : FLAVOUR_TEXT[mapping.flavour];
+    const rejected = rejection(
+      'wrong-file',
       file,
-      message:
-        'This looks like an Entra export (it has ImmutableId/OnPremises* columns), not an AD export. Drop it on the Entra side.',
-    });
+      kind,
+      `${file} is ${what} (it has ImmutableId/OnPremises* columns), not ${EXPECTED.ad}: drop it on the Entra side.`,
+    );
+    issues.push(rejected);
     mapping.isUnsure = true;
-    return { users: [], mapping, issues, keys, anchors };
+    return { users: [], mapping, issues, keys, anchors, rejected };
+  }
+  if (table.rowCount === 0) {
+    const rejected = headerOnly(file, kind);
+    issues.push(rejected);
+    return { users: [], mapping, issues, keys, anchors, rejected };
   }
   const checked = checkColumns('ad', AD_ALIASES, file, headers, fields, (i) => health.of(i));
+  if (checked.index.objectGuid < 0 && checked.index.consistencyGuid < 0) {
+    const mapped = fields.objectGuid ?? fields.consistencyGuid;
+    const rejected = rejection(
+      mapped ? 'empty-column' : 'wrong-file',
+      file,
+      kind,
+      mapped
+        ? `${file}: the column "${mapped}" holds no GUIDs, so none of its users can be matched to Entra. Expected ${EXPECTED.ad} with ObjectGUID values.`
+        : `${file} has no ObjectGUID or mS-DS-ConsistencyGuid column, so none of its users can be matched to Entra: expected ${EXPECTED.ad}. Its columns: ${columnList(headers)}.`,
+    );
+    issues.push(rejected);
+    mapping.isUnsure = true;
+    mapping.unusable = checked.unusable;
+    return { users: [], mapping, issues, keys, anchors, rejected };
+  }
   mapping.unusable = [
     ...checked.unusable,
     ...unusableTypeNameColumns(
@@ -783,17 +859,36 @@ export function entraFromCsv(
   };
   const issues: SyncIssue[] = [...decoded.issues, ...table.issues];
   if (isWrongFile) {
-    issues.push({
-      code: 'wrong-file',
-      severity: 'error',
+    const rejected = rejection(
+      'wrong-file',
       file,
-      message:
-        'This looks like an AD export (DistinguishedName, ObjectGUID), not an Entra export. Drop it on the AD side.',
-    });
+      'entra',
+      `${file} is an AD user export (Get-ADUser: DistinguishedName, ObjectGUID), not ${EXPECTED.entra}: drop it on the AD side.`,
+    );
+    issues.push(rejected);
     mapping.isUnsure = true;
-    return { users: [], mapping, issues, keys, anchors };
+    return { users: [], mapping, issues, keys, anchors, rejected };
+  }
+  if (table.rowCount === 0) {
+    const rejected = headerOnly(file, 'entra');
+    issues.push(rejected);
+    return { users: [], mapping, issues, keys, anchors, rejected };
   }
   const checked = checkColumns('entra', ENTRA_ALIASES, file, headers, fields, (i) => health.of(i));
+  if (checked.index.id < 0) {
+    const rejected = rejection(
+      fields.id ? 'empty-column' : 'wrong-file',
+      file,
+      'entra',
+      fields.id
+        ? `${file}: the column "${fields.id}" is empty in every row, so its users cannot be identified. Expected ${EXPECTED.entra}.`
+        : `${file} has no Id or ObjectId column, so its users cannot be identified: expected ${EXPECTED.entra}. Its columns: ${columnList(headers)}.`,
+    );
+    issues.push(rejected);
+    mapping.isUnsure = true;
+    mapping.unusable = checked.unusable;
+    return { users: [], mapping, issues, keys, anchors, rejected };
+  }
   mapping.unusable = [
     ...checked.unusable,
     ...unusableTypeNameColumns(
@@ -890,7 +985,7 @@ export function entraFromObjects(
     if (fields[f]) unusable.push({ column: fields[f]!, field: f, reason: 'empty' });
     issues.push({
       code: fields[f] ? 'empty-column' : 'missing-column',
-      severity: isRequired ? 'error' : 'warning',
+      severity: 'warning',
       file,
       path: f,
       message: `No user has ${ENTRA_ALIASES[f][0]}: ${ENTRA_CONSEQUENCE[f]}.`,
@@ -908,6 +1003,25 @@ export function entraFromObjects(
     rows: objects.length,
     dateOrders: { lastSync: 'ymd', created: 'ymd' },
   };
+  if (objects.length === 0 || !present.has('id')) {
+    const rejected = rejection(
+      objects.length === 0 ? 'no-users' : 'wrong-file',
+      file,
+      'entra',
+      objects.length === 0
+        ? `${file} holds no users: expected ${EXPECTED.entra}.`
+        : `${file}: none of its ${objects.length} objects has an id, so they are not Entra users as Graph returns them: expected ${EXPECTED.entra}.`,
+    );
+    mapping.isUnsure = true;
+    return {
+      users: [],
+      mapping,
+      issues: [rejected],
+      keys: new GuidColumn(),
+      anchors: new GuidColumn(),
+      rejected,
+    };
+  }
   return {
     users,
     mapping,

@@ -101,7 +101,7 @@ describe('handwritten exports', () => {
     }
     const r = run({ ad: [enc('ad.csv', ad.join('\n'))], entra: [enc('mg.csv', entra.join('\n'))] });
     const empty = r.issues.find((i) => i.code === 'empty-column' && i.path === 'OnPremisesImmutableId')!;
-    expect(empty.severity).toBe('error');
+    expect(empty.severity).toBe('warning');
     expect(empty.message).toContain('every user would look cloud-only');
     expect(empty.hint).toContain('Get-MgUser -All -Property');
     expect(r.mappings[1]!.isUnsure).toBe(true);

@@ -4,10 +4,16 @@
  */
 import type { Issue } from '../../lib/issue.ts';
 import type { CsvIssueCode } from '../../lib/csv/read.ts';
+import type { UnusableCode } from '../../lib/files/sniff.ts';
 
 /** The closed set of issue codes this tool reports; the CLI prints them in `warnings`. */
 export type SyncIssueCode =
   | CsvIssueCode
+  | UnusableCode
+  | 'header-only'
+  | 'no-users'
+  | 'no-usable-file'
+  | 'bad-date'
   | 'bad-json'
   | 'not-users'
   | 'incomplete-pages'
@@ -100,6 +106,8 @@ export interface FileMapping<F extends string = string> {
   unusable: UnusableColumn[];
   /** True when a required field is missing or unusable: the view opens the mapping panel. */
   isUnsure: boolean;
+  /** True when the file was refused (wrong export, no users, no key column): its users are not counted. */
+  refused?: boolean;
   rows: number;
   /** Day/month order decided per date column over all its values. */
   dateOrders: Partial<Record<F, 'dmy' | 'mdy' | 'ymd'>>;
@@ -333,4 +341,10 @@ export interface SyncCheckResult {
   scope: string[];
   mappings: FileMapping[];
   issues: SyncIssue[];
+  /**
+   * One error per required side (AD, Entra) that was given but has no usable file, `path` 'ad' or 'entra'. When
+   * it is not empty nothing was compared: users, sets, conflicts and findings are empty and every total is 0.
+   * Each refused file also has its own error in `issues`.
+   */
+  unusable: SyncIssue[];
 }
