@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
  * Two projects: `unit` is the fast loop; `heavy` holds the cases that need hundreds of MB or whole-process runs
  * (`*.heavy.test.ts`). `npm test` runs both; `npm run unit` only the first.
  */
 export default defineConfig({
+  // Compiles runes in `.svelte.ts` state classes, so they are tested as the page runs them.
+  plugins: [svelte()],
   test: {
     environment: 'node',
     testTimeout: 60_000,

@@ -1,22 +1,26 @@
 import { isAbortError, isInputError } from '../issue.ts';
-import type { FromWorker, JobHandler, ToWorker } from './protocol.ts';
+import { bugIssue, type FromWorker, type JobHandler, type ToWorker } from './protocol.ts';
 
-interface Port {
+export interface Port {
   addEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
   postMessage(message: unknown, transfer?: Transferable[]): void;
 }
 
+/** Handles one message; resolves when the run it started has answered. */
+export type ServeListener<I> = (e: { data: ToWorker<I> }) => Promise<void>;
+
 /**
- * The worker side: connects the protocol to one handler. Progress is throttled to ~20 messages a second so a
- * fast core does not flood the page. Returns the message listener so tests can drive it without a Worker.
+ * The worker side: connects the protocol to one handler. Runs may overlap (a side request is answered while an
+ * analysis awaits its next file); each answers under its own id. Progress is throttled to ~20 messages a second
+ * so a fast core does not flood the page. Returns the message listener so tests can drive it without a Worker.
  */
 export function serve<I, R>(
   handler: JobHandler<I, R>,
   port: Port = self as unknown as Port,
   transferables: (result: R) => Transferable[] = () => [],
-): void {
+): ServeListener<I> {
   const running = new Map<number, AbortController>();
-  port.addEventListener('message', async (e: MessageEvent<ToWorker<I>>) => {
+  const listener: ServeListener<I> = async (e) => {
     const msg = e.data;
     if (msg.type === 'cancel') {
       running.get(msg.id)?.abort();
@@ -43,15 +47,12 @@ export function serve<I, R>(
       else if (isInputError(err)) post({ type: 'failed', id: msg.id, issue: err.issue });
       else {
         const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        post({
-          type: 'failed',
-          id: msg.id,
-          isBug: true,
-          issue: { code: 'bug', severity: 'error', message: `Unexpected error: ${text}. Please report it.` },
-        });
+        post({ type: 'failed', id: msg.id, isBug: true, issue: bugIssue(text) });
       }
     } finally {
       running.delete(msg.id);
     }
-  });
+  };
+  port.addEventListener('message', (e: MessageEvent<ToWorker<I>>) => void listener(e));
+  return listener;
 }

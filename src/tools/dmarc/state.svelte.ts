@@ -16,7 +16,7 @@ export type DmarcTab = 'overview' | 'senders' | 'domains' | 'reporters' | 'faili
 export class DmarcState {
   files = $state.raw<Map<string, File>>(new Map());
   summary = $state.raw<DmarcSummary | undefined>(undefined);
-  /** True while files are being read (the job also serves small requests: records, exports). */
+  /** True while files are being read (records and exports are side requests to the same worker). */
   isAnalysing = $state(false);
   /** Wall time of the last analysis, ms. */
   elapsed = $state(0);
@@ -44,6 +44,10 @@ export class DmarcState {
       if (r?.kind === 'summary') {
         this.summary = r.summary;
         this.elapsed = this.job.elapsed;
+        // A sender opened during the run was one of the previous result's.
+        this.sender = undefined;
+        this.records = undefined;
+        this.raw = undefined;
       }
     } finally {
       this.isAnalysing = false;
@@ -67,13 +71,16 @@ export class DmarcState {
     this.tab = 'senders';
     if (this.records?.sender === id) return;
     this.records = undefined;
-    const r = await this.job.run({ kind: 'records', sender: id });
-    if (r?.kind === 'records' && this.sender === id) this.records = { sender: id, rows: r.records };
+    const summary = this.summary;
+    // A side request: a drill-down during a re-analysis must not cancel it.
+    const r = await this.job.request({ kind: 'records', sender: id });
+    if (r?.kind === 'records' && this.sender === id && this.summary === summary)
+      this.records = { sender: id, rows: r.records };
   }
 
   /** Built in the worker, where the records are; the page only receives the text. */
   async export(format: ExportFormat): Promise<string> {
-    const r = await this.job.run({ kind: 'export', format });
+    const r = await this.job.request({ kind: 'export', format });
     return r?.kind === 'export' ? r.text : '';
   }
 

@@ -25,7 +25,7 @@ let last: DmarcResult | undefined;
 serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
   switch (job.kind) {
     case 'analyse':
-      last = undefined;
+      // The previous result stays until this one replaces it: the page still shows it and may drill into it.
       last = await analyseFiles(
         job.files.map((f) => ({
           name: f.name,
