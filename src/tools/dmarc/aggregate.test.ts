@@ -63,6 +63,7 @@ describe('rolling up the five reporters (hand-computed from the fixtures)', asyn
       domains: 1,
       begin: 1735689600,
       end: 1735819199,
+      issues: { errors: 0, warnings: 0 },
     });
   });
 

@@ -59,7 +59,8 @@ export function dayOf(seconds: number): string {
 
 /**
  * Each report's messages spread over the UTC days its period covers, in proportion to the overlap; a report with no
- * length (begin = end) counts on its day. Periods longer than ten years are not spread (a broken date).
+ * length (begin = end) counts on its day. Reports with implausible dates (`isDateOutOfRange`) are left out, so one
+ * forged 1979 or 2090 date cannot stretch the chart over decades.
  */
 export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[] {
   const days = new Map<string, DayPoint>();
@@ -70,7 +71,7 @@ export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[]
   };
   for (const i of unique) {
     const r = reports[i]!;
-    if (r.begin === null || r.messages === 0) continue;
+    if (r.begin === null || r.messages === 0 || r.isDateOutOfRange) continue;
     const end = r.end ?? r.begin;
     const length = end - r.begin;
     if (length <= 0 || length > 3660 * DAY) {
@@ -238,6 +239,7 @@ export function buildReporters(reports: AggregateReport[], unique: number[]): Re
     row.messages += r.messages;
     row.dmarcPass += r.dmarcPass;
     row.domainSet.add(r.policy.domain);
+    if (r.isDateOutOfRange) continue;
     if (r.begin !== null && (row.begin === null || r.begin < row.begin)) row.begin = r.begin;
     if (r.end !== null && (row.end === null || r.end > row.end)) row.end = r.end;
   }
@@ -280,8 +282,15 @@ export function buildTotals(
     domains: 0,
     begin: null,
     end: null,
+    issues: { errors: 0, warnings: 0 },
   };
-  for (const f of files) t.filesByStatus[f.status]++;
+  for (const f of files) {
+    t.filesByStatus[f.status]++;
+    for (const i of f.issues) {
+      if (i.severity === 'error') t.issues.errors++;
+      else if (i.severity === 'warning') t.issues.warnings++;
+    }
+  }
   for (const r of records) {
     t.messages += r.count;
     if (r.isDmarcPass) t.dmarcPass += r.count;
@@ -295,6 +304,7 @@ export function buildTotals(
     const r = reports[i]!;
     reporters.add(r.orgName);
     domains.add(r.policy.domain);
+    if (r.isDateOutOfRange) continue;
     if (r.begin !== null && (t.begin === null || r.begin < t.begin)) t.begin = r.begin;
     if (r.end !== null && (t.end === null || r.end > t.end)) t.end = r.end;
   }

@@ -149,14 +149,20 @@ describe('a verdict for every input file and member', () => {
         'An SMTP TLS report (RFC 8460, JSON), not a DMARC report: skipped.',
       ],
       ['chat.eml', 'skipped', 'The mail has no DMARC aggregate report attached.'],
-      ['logo.png', 'skipped', 'Not a DMARC aggregate report: neither XML, zip, gzip nor a mail.'],
+      // Given as reports but unusable: the wrong file is rejected, not passed over.
+      [
+        'logo.png',
+        'rejected',
+        'logo.png is a PNG image, not a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+      ],
       [
         'feed.xml',
-        'skipped',
+        'rejected',
         "The XML's root element is <rss>, not <feedback>: it is not a DMARC aggregate report.",
       ],
     ]);
     expect(r.totals.reports).toBe(0);
+    expect(r.verdict.status).toBe('unusable');
   });
 
   it('one bad file (or member) never sinks the batch', async () => {
@@ -204,8 +210,13 @@ describe('a verdict for every input file and member', () => {
     // The two full copies have the same records: the first by path is kept, whatever the order of reading.
     const dup =
       'Duplicate of again.zip > google.xml (same reporter, report ID, domain and begin); counted once.';
+    // The partial copy differs, and says how: both copies' figures.
     expect(verdicts(r)).toEqual([
-      ['partial.xml', 'warning', dup],
+      [
+        'partial.xml',
+        'warning',
+        'Same reporter, report ID, domain and begin as again.zip > google.xml, but different contents: this copy has 3 records, 22 messages (19 passing DMARC), the kept copy 4 records, 23 messages (20 passing DMARC). Only the kept copy is counted (it has more records).',
+      ],
       ['google.xml.gz', 'warning', dup],
       ['again.zip > google.xml', 'ok', ''],
     ]);

@@ -1,4 +1,4 @@
-import { throwIfAborted, type NamedBytes, type RunOptions } from '../../lib/issue.ts';
+import { isAbortError, throwIfAborted, type NamedBytes, type RunOptions } from '../../lib/issue.ts';
 import {
   extractEntry,
   unpack,
@@ -6,6 +6,7 @@ import {
   type UnpackItem,
   type UnpackLimits,
 } from '../../lib/files/unpack.ts';
+import { unusableInput } from '../../lib/files/sniff.ts';
 import { decodeXml } from '../../lib/xml/decode.ts';
 import {
   buildDispositions,
@@ -25,10 +26,16 @@ import type {
   DmarcResult,
   FileStatus,
   FileVerdict,
+  RunVerdict,
 } from './types.ts';
 
-/** Generous for DMARC (the largest real reports are tens of MB), tight enough that a bomb stops early. */
+/**
+ * Generous for DMARC (the largest real reports are tens of MB; a year of one domain's report mails in one mbox is
+ * tens of thousands), tight enough that a bomb stops early. One document of 128 MiB is also far below what a
+ * JavaScript string can hold (~512 MiB), so no input can crash the decoding.
+ */
 export const DMARC_LIMITS: Partial<UnpackLimits> = {
+  maxEntries: 100_000,
   maxEntryBytes: 128 * 2 ** 20,
   maxTotalBytes: 512 * 2 ** 20,
 };
@@ -37,7 +44,11 @@ export interface DmarcOptions extends RunOptions {
   limits?: Partial<UnpackLimits>;
   /** The XML reader on the hot path; 'fxp' exists for the benchmark. */
   reader?: XmlReader;
+  /** Seconds since the epoch that count as now for the future-date check (tests); the clock by default. */
+  now?: number;
 }
+
+const EXPECTED = 'a DMARC aggregate report (XML, zip, gzip or a saved mail)';
 
 /** An input whose bytes are read when its turn comes, so that thousands of dropped files are not all in memory. */
 export interface LazyFile {
@@ -102,10 +113,15 @@ function describeIssue(i: DmarcIssue): string {
 function verdictFrom(
   path: string,
   input: string,
-  issues: DmarcIssue[],
+  given: DmarcIssue[],
   reports: number,
   outcome?: FileStatus,
 ): FileVerdict {
+  // One error per rejected verdict, so that "errors" and "rejected files" are one count everywhere.
+  let errors = 0;
+  const issues = given.map((i) =>
+    i.severity === 'error' && errors++ > 0 ? { ...i, severity: 'warning' as const } : i,
+  );
   const main =
     issues.find((i) => i.severity === 'error') ??
     (outcome === 'skipped' ? issues.find((i) => i.severity === 'info') : undefined);
@@ -136,7 +152,20 @@ interface MailState {
   hasVerdict: boolean;
 }
 
+/** A mail body (text, not a named attachment) holds a report inline only if it says so early on. */
+function isInlineReport(bytes: Uint8Array, contentType: string): boolean {
+  if (contentType !== 'text/plain' && contentType !== 'text/xml') return false;
+  const head = new TextDecoder().decode(bytes.subarray(0, 8192));
+  return /<([\w.-]+:)?feedback[\s>]/i.test(head);
+}
+
 function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Collector): void {
+  const unusable = unusableInput(name, bytes, { expected: EXPECTED, accepts: ['zip', 'gzip'] });
+  if (unusable) {
+    c.files.push(verdictFrom(name, name, [unusable], 0));
+    return;
+  }
+  const reportsBefore = c.reports.length;
   const mails = new Map<string, MailState>();
   const note = (mailPaths: string[]) => {
     for (const m of mailPaths) {
@@ -147,6 +176,12 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
   const skip = (path: string, code: DmarcIssue['code'], message: string) => {
     c.files.push(verdictFrom(path, name, [{ code, severity: 'info', file: path, message }], 0, 'skipped'));
   };
+  // The file itself, not a member found inside it: what it holds is what the user meant to give.
+  const isTop = (path: string, mailPaths: string[]) => path === name && mailPaths.length === 0;
+  const wrongFile = (path: string, message: string) =>
+    c.files.push(
+      verdictFrom(path, name, [{ code: 'not-aggregate-report', severity: 'error', file: path, message }], 0),
+    );
   for (const item of unpack(
     { name, bytes },
     { ...DMARC_LIMITS, ...opts.limits },
@@ -185,16 +220,29 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
         else skip(item.path, 'mail-without-report', 'The mail has no DMARC aggregate report attached.');
         break;
       }
-      case 'failed':
+      case 'failed': {
         if (item.mails.some((m) => mails.get(m)?.isSkipped)) break;
         note(item.mails);
-        c.files.push(verdictFrom(item.path, name, [item.issue], 0));
+        let issue = item.issue;
+        if (issue.code === 'limit-entries') {
+          const n = c.reports.length - reportsBefore;
+          issue = {
+            ...issue,
+            message: `${n.toLocaleString('en-US')} report${n === 1 ? ' was' : 's were'} read from it. ${issue.message}`,
+          };
+        }
+        c.files.push(verdictFrom(item.path, name, [issue], 0));
         break;
+      }
       case 'entry': {
         if (item.mails.some((m) => mails.get(m)?.isSkipped)) break;
         const kind = sniffDocument(item.bytes);
-        if (item.part?.isBody && kind !== 'xml') break;
+        // Bodies, HTML, images and signatures around the attachment are the mail's own: not a report part, no
+        // verdict. Only a plain-text body that holds the report inline is read.
+        if (item.part?.isNote && !(kind === 'xml' && isInlineReport(item.bytes, item.part.contentType)))
+          break;
         note(item.mails);
+        const top = isTop(item.path, item.mails);
         if (kind === 'empty') {
           c.files.push(
             verdictFrom(
@@ -214,6 +262,7 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
               'tls-report',
               'An SMTP TLS report (RFC 8460, JSON), not a DMARC report: skipped.',
             );
+          else if (top) wrongFile(item.path, 'This is JSON, not a DMARC aggregate report (those are XML).');
           else
             skip(
               item.path,
@@ -221,12 +270,29 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
               'JSON, not a DMARC aggregate report (those are XML): skipped.',
             );
         } else if (kind === 'other') {
-          const what = item.part
-            ? `a ${item.part.contentType} attachment`
-            : 'neither XML, zip, gzip nor a mail';
-          skip(item.path, 'not-aggregate-report', `Not a DMARC aggregate report: ${what}.`);
+          if (top)
+            wrongFile(
+              item.path,
+              `Not a DMARC aggregate report: this is text that is neither XML, zip, gzip nor a saved mail; expected ${EXPECTED}.`,
+            );
+          else {
+            const what = item.part
+              ? `a ${item.part.contentType} attachment`
+              : 'neither XML, zip, gzip nor a mail';
+            skip(item.path, 'not-aggregate-report', `Not a DMARC aggregate report: ${what}.`);
+          }
         } else {
-          const parsed = parseAggregateBytes(item.bytes, item.path, name, opts.reader);
+          const parsed = parseAggregateBytes(item.bytes, item.path, name, opts.reader, { now: opts.now });
+          if (parsed.outcome === 'skipped' && top) {
+            // Another XML document given as a report: the wrong file, not one to pass over.
+            const info = parsed.issues.find((i) => i.code === 'not-aggregate-report');
+            if (info) {
+              info.severity = 'error';
+              info.path = undefined;
+            }
+            c.files.push(verdictFrom(item.path, name, [...item.issues, ...parsed.issues], 0));
+            break;
+          }
           const issues = [...item.issues, ...parsed.issues];
           if (parsed.report) {
             c.verdictOfReport.push(c.files.length);
@@ -249,22 +315,99 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
   }
 }
 
+/**
+ * What tells two copies of one report apart: every record's figures. Computed only for reports that have copies.
+ */
+function contentKey(records: DmarcRecord[], r: AggregateReport): string {
+  const rows = records.map(
+    (x) => `${x.sourceIp}|${x.count}|${x.disposition}|${x.dkim}|${x.spf}|${x.headerFrom}|${x.envelopeFrom}`,
+  );
+  return `${r.end ?? ''}\u0000${r.policy.p}\u0000${rows.sort().join('\n')}`;
+}
+
+const figures = (r: AggregateReport) =>
+  `${r.recordCount.toLocaleString('en-US')} record${r.recordCount === 1 ? '' : 's'}, ${r.messages.toLocaleString('en-US')} message${r.messages === 1 ? '' : 's'} (${r.dmarcPass.toLocaleString('en-US')} passing DMARC)`;
+
+/**
+ * Totals can never leave the safe integers: if all the reports read together claim more messages than that, the
+ * reports with the most are rejected, largest first, until the rest fits (which ones does not depend on the order).
+ */
+function capTotal(c: Collector): void {
+  let sum = 0;
+  for (const r of c.reports) sum += r.messages;
+  if (sum <= Number.MAX_SAFE_INTEGER) return;
+  const order = c.reports
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        c.reports[b]!.messages - c.reports[a]!.messages ||
+        (c.reports[a]!.source < c.reports[b]!.source ? -1 : 1),
+    );
+  const drop = new Set<number>();
+  for (const i of order) {
+    if (sum <= Number.MAX_SAFE_INTEGER) break;
+    sum -= c.reports[i]!.messages;
+    drop.add(i);
+  }
+  const keep = (_: unknown, i: number) => !drop.has(i);
+  for (const i of drop) {
+    const v = c.files[c.verdictOfReport[i]!]!;
+    const issue: DmarcIssue = {
+      code: 'total-overflow',
+      severity: 'error',
+      file: v.path,
+      message: `The report claims ${c.reports[i]!.messages.toLocaleString('en-US')} messages: with the other reports that is more than ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}, beyond exact counting. It was not counted.`,
+    };
+    c.files[c.verdictOfReport[i]!] = verdictFrom(v.path, v.input, [issue, ...v.issues], 0);
+  }
+  c.reports = c.reports.filter(keep);
+  c.recordsByReport = c.recordsByReport.filter(keep);
+  c.verdictOfReport = c.verdictOfReport.filter(keep);
+}
+
+function runVerdict(files: FileVerdict[], reports: number): RunVerdict {
+  const rejected = files.filter((f) => f.status === 'rejected').length;
+  if (reports === 0) {
+    return {
+      status: 'unusable',
+      message:
+        files.length === 0
+          ? 'No files were given.'
+          : `No DMARC aggregate report could be read from the ${files.length.toLocaleString('en-US')} file(s) and member(s) given${rejected ? ` (${rejected.toLocaleString('en-US')} rejected)` : ''}: there are no figures to show.`,
+    };
+  }
+  if (rejected) {
+    return {
+      status: 'partial',
+      message: `${rejected.toLocaleString('en-US')} file(s) or member(s) could not be read; the figures are from the other ${(files.length - rejected).toLocaleString('en-US')}.`,
+    };
+  }
+  return { status: 'ok', message: '' };
+}
+
 /** From collected reports to everything the views show. */
 export function summarise(c: Collector): DmarcResult {
+  capTotal(c);
   const unique = dedupe(
     c.reports,
     c.verdictOfReport.map((v) => c.files[v]!.warnings.length),
   );
+  const keys = new Map<number, string>();
+  const keyOf = (i: number) =>
+    keys.get(i) ?? keys.set(i, contentKey(c.recordsByReport[i]!, c.reports[i]!)).get(i)!;
   for (let i = 0; i < c.reports.length; i++) {
     const r = c.reports[i]!;
     if (r.duplicateOf === -1) continue;
     const kept = c.reports[r.duplicateOf]!;
     const v = c.files[c.verdictOfReport[i]!]!;
+    const isSame = keyOf(i) === keyOf(r.duplicateOf);
     const issue: DmarcIssue = {
       code: 'duplicate-report',
       severity: 'warning',
       file: v.path,
-      message: `Duplicate of ${kept.source} (same reporter, report ID, domain and begin); counted once.`,
+      message: isSame
+        ? `Duplicate of ${kept.source} (same reporter, report ID, domain and begin); counted once.`
+        : `Same reporter, report ID, domain and begin as ${kept.source}, but different contents: this copy has ${figures(r)}, the kept copy ${figures(kept)}. Only the kept copy is counted (${kept.recordCount !== r.recordCount ? 'it has more records' : 'it was read with fewer warnings or comes first by path'}).`,
     };
     c.files[c.verdictOfReport[i]!] = verdictFrom(v.path, v.input, [...v.issues, issue], v.reports);
   }
@@ -277,6 +420,7 @@ export function summarise(c: Collector): DmarcResult {
   }
   const senders = buildSenders(c.reports, records);
   return {
+    verdict: runVerdict(c.files, unique.length),
     files: c.files,
     reports: c.reports,
     records,
@@ -289,6 +433,17 @@ export function summarise(c: Collector): DmarcResult {
     readiness: buildReadiness(c.reports, unique, records, senders),
     issues: c.files.flatMap((f) => f.issues),
   };
+}
+
+/** Undoes what a file that failed half-way had added: its figures must not count without its verdict. */
+function dropFrom(c: Collector, firstVerdict: number): void {
+  const n = c.verdictOfReport.findIndex((v) => v >= firstVerdict);
+  if (n !== -1) {
+    c.reports.length = n;
+    c.recordsByReport.length = n;
+    c.verdictOfReport.length = n;
+  }
+  c.files.splice(firstVerdict, c.files.length - firstVerdict - 1);
 }
 
 /** One turn of the event loop; a message rather than a timer, which browsers clamp and throttle in hidden pages. */
@@ -315,7 +470,29 @@ export async function analyseFiles(files: LazyFile[], opts: DmarcOptions = {}): 
   for (let i = 0; i < files.length; i++) {
     throwIfAborted(opts.signal);
     const f = files[i]!;
-    processInput(f.name, await f.read(), opts, c);
+    const before = c.files.length;
+    try {
+      processInput(f.name, await f.read(), opts, c);
+    } catch (e) {
+      if (isAbortError(e)) throw e;
+      // The file's boundary: whatever happened inside, the worst outcome is a verdict for this file.
+      c.files.push(
+        verdictFrom(
+          f.name,
+          f.name,
+          [
+            {
+              code: 'read-failed',
+              severity: 'error',
+              file: f.name,
+              message: `The file could not be read: ${e instanceof Error ? e.message : String(e)}.`,
+            },
+          ],
+          0,
+        ),
+      );
+      dropFrom(c, before);
+    }
     opts.onProgress?.(i + 1, files.length);
     // Let a worker see a cancel message now and then even when every read is synchronous.
     if (Date.now() - lastYield > 100) {

@@ -162,10 +162,10 @@ describe('tolerant about structure', () => {
   });
 
   it('takes elements in any order and skips unknown ones and extensions', () => {
-    const doc = `<feedback><record><auth_results><spf><result>pass</result><domain>b.example</domain></spf></auth_results><ext:arc xmlns:ext="urn:x"><ext:count>999</ext:count></ext:arc><identifiers><header_from>b.example</header_from></identifiers><row><policy_evaluated><spf>pass</spf><dkim>fail</dkim><disposition>none</disposition></policy_evaluated><count>2</count><source_ip>192.0.2.3</source_ip></row></record><extension><x>1</x></extension><policy_published><p>none</p><domain>b.example</domain></policy_published><report_metadata><date_range><end>20</end><begin>10</begin></date_range><report_id>r</report_id><org_name>o</org_name></report_metadata></feedback>`;
+    const doc = `<feedback><record><auth_results><spf><result>pass</result><domain>b.example</domain></spf></auth_results><ext:arc xmlns:ext="urn:x"><ext:count>999</ext:count></ext:arc><identifiers><header_from>b.example</header_from></identifiers><row><policy_evaluated><spf>pass</spf><dkim>fail</dkim><disposition>none</disposition></policy_evaluated><count>2</count><source_ip>192.0.2.3</source_ip></row></record><extension><x>1</x></extension><policy_published><p>none</p><domain>b.example</domain></policy_published><report_metadata><date_range><end>1735775999</end><begin>1735689600</begin></date_range><report_id>r</report_id><org_name>o</org_name></report_metadata></feedback>`;
     const o = parseAggregateXml(doc, 'f', 'f');
     expect(o.issues).toEqual([]);
-    expect(o.report).toMatchObject({ begin: 10, end: 20, messages: 2, dmarcPass: 2 });
+    expect(o.report).toMatchObject({ begin: 1735689600, end: 1735775999, messages: 2, dmarcPass: 2 });
   });
 
   it('reads a UTF-8 BOM, leading whitespace, and windows-1252 (with a warning when UTF-8 was claimed)', () => {

@@ -4,9 +4,26 @@ import { walkXmlTree } from '../../lib/xml/tree.ts';
 import type { AggregateReport, DkimAuth, DmarcIssue, DmarcRecord, OverrideReason, SpfAuth } from './types.ts';
 
 /*
- * Tolerant about structure, strict about counts. Elements are matched by local name (any namespace prefix, RFC 7489
- * or RFC 9990), in any order; unknown elements and extensions are skipped. Counts must be whole numbers.
+ * Tolerant about structure, strict about values. Elements are matched by local name (any namespace prefix, RFC 7489
+ * or RFC 9990), in any order; unknown elements and extensions are skipped. A report is forged as easily as it is
+ * sent, so every value is range-checked here, where it is read: counts, dates, pct, IP addresses, text lengths and
+ * control characters (docs/dmarc.md lists each limit and what happens at it).
  */
+
+/** The most messages one record may claim: one source IP for one day at ~11,000 a second, far past any real sender. */
+export const MAX_RECORD_COUNT = 1_000_000_000;
+/** Text kept of one element; longer values are cut here (a domain is at most 253). */
+export const MAX_FIELD_LENGTH = 1024;
+/** `<error>` elements kept per report, and reasons/DKIM/SPF results per record. */
+export const MAX_LIST_ITEMS = 100;
+/** The earliest plausible report date: DMARC itself dates from 2012, e-mail reporting of any kind from the 1990s. */
+export const MIN_PLAUSIBLE_TIME = Date.UTC(1990, 0, 1) / 1000;
+/** How far past now a report may end (clock skew, time zones). */
+export const FUTURE_SLACK = 2 * 86_400;
+/** A period longer than this is not a real report's: it is kept out of the per-day chart. */
+export const MAX_PERIOD = 366 * 86_400;
+/** What `Date` can hold: ±100,000,000 days around 1970, in seconds. */
+const MAX_DATE_SECONDS = 8.64e12;
 
 /** Element contexts, and from 100 on the leaf fields they hold: one switch per closing tag, no string compares. */
 const enum N {
@@ -141,7 +158,12 @@ interface RawReport {
   records: RawRecord[];
 }
 
-/** SAX events → raw strings, no judgement yet. */
+/** C0/C1 controls and the bidirectional overrides that can make one name look like another on screen. */
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LINE_BREAKS = /[\t\r\n]+/g;
+
+/** SAX events → raw strings (cleaned and capped, not yet judged). */
 class ReportBuilder implements XmlHandler {
   readonly raw: RawReport = {
     rootName: '',
@@ -156,6 +178,13 @@ class ReportBuilder implements XmlHandler {
   };
   #stack: N[] = [N.Root];
   #text = '';
+  #names: string[] = [];
+  readonly tally: Tally;
+  readonly file: string;
+  constructor(tally: Tally, file: string) {
+    this.tally = tally;
+    this.file = file;
+  }
   #record: RawRecord | undefined;
   #reason: OverrideReason | undefined;
   #dkim: DkimAuth | undefined;
@@ -214,30 +243,75 @@ class ReportBuilder implements XmlHandler {
         break;
       case N.Reason:
         this.#reason = { type: '', comment: '' };
-        this.#record?.rec.reasons.push(this.#reason);
+        if (this.#fits(this.#record?.rec.reasons, name)) this.#record!.rec.reasons.push(this.#reason);
         break;
       case N.AuthDkim:
         this.#dkim = { domain: '', selector: '', result: '', humanResult: '' };
-        this.#record?.rec.dkimAuth.push(this.#dkim);
+        if (this.#fits(this.#record?.rec.dkimAuth, name)) this.#record!.rec.dkimAuth.push(this.#dkim);
         break;
       case N.AuthSpf:
         this.#spf = { domain: '', scope: '', result: '', humanResult: '' };
-        this.#record?.rec.spfAuth.push(this.#spf);
+        if (this.#fits(this.#record?.rec.spfAuth, name)) this.#record!.rec.spfAuth.push(this.#spf);
         break;
     }
     this.#stack.push(ctx);
+    this.#names.push(name);
     this.#text = '';
   }
 
+  /** Whether one more item fits the list; past the cap it is read but not kept, once said. */
+  #fits(list: unknown[] | undefined, name: string): boolean {
+    if (!list) return false;
+    if (list.length < MAX_LIST_ITEMS) return true;
+    this.tally.add(`list:${name}`, () => ({
+      code: 'value-out-of-range',
+      severity: 'warning',
+      file: this.file,
+      path: `record/${name}`,
+      message: `A record has more than ${MAX_LIST_ITEMS} <${name}> elements; only the first ${MAX_LIST_ITEMS} were kept.`,
+    }));
+    return false;
+  }
+
   text(text: string): void {
-    // Only leaves keep text; the whitespace between elements is most of what arrives here.
-    if (this.#stack[this.#stack.length - 1]! >= N.Version) this.#text += text;
+    // Only leaves keep text; the whitespace between elements is most of what arrives here. A leaf is never
+    // collected past its cap, however long the document makes it.
+    if (this.#stack[this.#stack.length - 1]! >= N.Version && this.#text.length <= MAX_FIELD_LENGTH * 4)
+      this.#text += text;
   }
 
   close(): void {
     const field = this.#stack.pop()!;
-    if (field >= N.Version) this.#assign(field, this.#text.trim());
+    const name = this.#names.pop()!;
+    if (field >= N.Version) this.#assign(field, this.#clean(this.#text.trim(), name));
     this.#text = '';
+  }
+
+  /** Control characters out, line breaks to spaces, length capped: what is shown and exported is safe text. */
+  #clean(v: string, name: string): string {
+    if (v.length > MAX_FIELD_LENGTH) {
+      this.tally.add(`long:${name}`, () => ({
+        code: 'value-out-of-range',
+        severity: 'warning',
+        file: this.file,
+        path: name,
+        message: `<${name}> is longer than ${MAX_FIELD_LENGTH.toLocaleString('en-US')} characters; it was cut there.`,
+      }));
+      v = v.slice(0, MAX_FIELD_LENGTH).trim();
+    }
+    UNSAFE_CHARS.lastIndex = 0;
+    if (UNSAFE_CHARS.test(v)) {
+      this.tally.add(`control:${name}`, () => ({
+        code: 'control-characters',
+        severity: 'warning',
+        file: this.file,
+        path: name,
+        message: `<${name}> holds control or text-direction characters; each was replaced by \ufffd.`,
+      }));
+      v = v.replace(UNSAFE_CHARS, '\ufffd');
+    }
+    LINE_BREAKS.lastIndex = 0;
+    return LINE_BREAKS.test(v) ? v.replace(LINE_BREAKS, ' ') : v;
   }
 
   #assign(field: N, v: string): void {
@@ -264,7 +338,7 @@ class ReportBuilder implements XmlHandler {
         raw.meta.generator = v;
         return;
       case N.Error:
-        raw.errors.push(v);
+        if (raw.errors.length < MAX_LIST_ITEMS) raw.errors.push(v);
         return;
       case N.Begin:
         raw.meta.begin = v;
@@ -386,12 +460,50 @@ function word(s: string | undefined): string {
   return s;
 }
 
-/** Seconds since the epoch; reporters add spaces, and a few write decimals. */
-function readTime(value: string | undefined): number | null {
+/**
+ * Seconds since the epoch; reporters add spaces, and a few write decimals. `impossible` when the number is beyond
+ * what a date can hold (13+ digits, a 40-digit forgery): the caller rejects the report rather than let it throw.
+ */
+function readTime(value: string | undefined): number | null | 'impossible' {
   const v = (value ?? '').trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  if (/^\d+\.\d*$/.test(v)) return Math.floor(Number(v));
-  return null;
+  if (!/^[+-]?\d+(\.\d*)?$/.test(v)) return null;
+  const n = Math.floor(Number(v));
+  return Number.isFinite(n) && Math.abs(n) <= MAX_DATE_SECONDS ? n : 'impossible';
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function isIPv4(s: string): boolean {
+  const m = IPV4.exec(s);
+  return !!m && +m[1]! <= 255 && +m[2]! <= 255 && +m[3]! <= 255 && +m[4]! <= 255;
+}
+
+/** IPv4 dotted quad, or IPv6 in any RFC 4291 text form (with `::`, and with an IPv4 tail). */
+export function isIpAddress(s: string): boolean {
+  if (isIPv4(s)) return true;
+  if (s.length > 45 || !/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
+  let head = s;
+  if (s.includes('.')) {
+    const colon = s.lastIndexOf(':');
+    if (!isIPv4(s.slice(colon + 1))) return false;
+    head = `${s.slice(0, colon + 1)}0:0`;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
+}
+
+export const POLICY_STRICTNESS: Readonly<Record<string, number>> = { none: 0, quarantine: 1, reject: 2 };
+
+/** pct as a whole number 0–100 in text (`100.0` read as `100`); '' when absent, undefined when not a percentage. */
+function readPct(value: string | undefined): string | undefined {
+  const v = (value ?? '').trim();
+  if (v === '') return '';
+  if (!/^\d{1,3}(\.0*)?$/.test(v)) return undefined;
+  const n = Math.floor(Number(v));
+  return n <= 100 ? String(n) : undefined;
 }
 
 /** Tallies per-record problems so that 2,000 records with the same slip give one line, not 2,000. */
@@ -413,9 +525,21 @@ class Tally {
 function finishRecord(raw: RawRecord, tally: Tally, file: string): DmarcRecord {
   const rec = raw.rec;
   const countText = raw.count ?? '';
-  if (/^\d+$/.test(countText)) rec.count = Number(countText);
+  const whole = /^\d+(\.0*)?$/.test(countText) ? Number(countText) : NaN;
+  if (whole > MAX_RECORD_COUNT) {
+    rec.isCountInvalid = true;
+    const shown =
+      countText.length > 24 ? `${countText.slice(0, 20)}… (${countText.length} digits)` : countText;
+    tally.add('count-implausible', () => ({
+      code: 'count-implausible',
+      severity: 'warning',
+      file,
+      path: 'record/row/count',
+      message: `<count> "${shown}" is more than ${MAX_RECORD_COUNT.toLocaleString('en-US')}, more than one record can hold; the record was counted as 0 messages and flagged.`,
+    }));
+  } else if (/^\d+$/.test(countText)) rec.count = whole;
   else if (/^\d+\.0*$/.test(countText)) {
-    rec.count = Number(countText.slice(0, countText.indexOf('.')));
+    rec.count = whole;
     tally.add(`count-decimal`, () => ({
       code: 'count-decimal',
       severity: 'warning',
@@ -474,6 +598,14 @@ function finishRecord(raw: RawRecord, tally: Tally, file: string): DmarcRecord {
       path: 'record/row/source_ip',
       message: 'The record has no <source_ip>.',
     }));
+  } else if (!isIpAddress(rec.sourceIp)) {
+    tally.add('ip-invalid', () => ({
+      code: 'ip-invalid',
+      severity: 'warning',
+      file,
+      path: 'record/row/source_ip',
+      message: `<source_ip> "${rec.sourceIp.slice(0, 60)}" is not an IPv4 or IPv6 address; its messages are counted, under an unknown sender.`,
+    }));
   }
   if (!raw.hasHeaderFrom) {
     tally.add('missing:header_from', () => ({
@@ -517,13 +649,20 @@ function unknownWord(tally: Tally, file: string, what: 'dkim' | 'spf', value: st
  * Reads one XML document as a DMARC aggregate report. One bad record never sinks its report: problems become
  * warnings beside the result; only unreadable XML rejects the document.
  */
+export interface ParseOptions {
+  /** Seconds since the epoch that count as now, for the future-date check; the clock by default. */
+  now?: number;
+}
+
 export function parseAggregateXml(
   text: string,
   file: string,
   input: string,
   reader: XmlReader = 'sax',
+  opts: ParseOptions = {},
 ): ParseOutcome {
-  const builder = new ReportBuilder();
+  const tally = new Tally();
+  const builder = new ReportBuilder(tally, file);
   const error: XmlSyntaxError | undefined =
     reader === 'sax' ? readXml(text, builder) : walkXmlTree(text, builder);
   const issues: DmarcIssue[] = [];
@@ -566,8 +705,23 @@ export function parseAggregateXml(
   }
   if (!raw.hasPolicy) missing('feedback/policy_published', '<policy_published>');
   else if (!raw.policy.domain) missing('policy_published/domain', 'policy <domain>');
-  const begin = readTime(raw.meta.begin);
-  const end = readTime(raw.meta.end);
+  const readBegin = readTime(raw.meta.begin);
+  const readEnd = readTime(raw.meta.end);
+  if (readBegin === 'impossible' || readEnd === 'impossible') {
+    const which = readBegin === 'impossible' ? 'begin' : 'end';
+    const value = raw.meta[which] ?? '';
+    issues.push({
+      code: 'date-impossible',
+      severity: 'error',
+      file,
+      path: `report_metadata/date_range/${which}`,
+      message: `<${which}> "${value.length > 24 ? `${value.slice(0, 20)}… (${value.length} characters)` : value}" is not a date: as seconds since 1970 it lies beyond what a date can hold (the years −271,821 to 275,760). The report was not counted.`,
+    });
+    return { outcome: 'rejected', records: [], issues };
+  }
+  const begin = readBegin;
+  const end = readEnd;
+  let isDateOutOfRange = false;
   if (!raw.hasDates) missing('report_metadata/date_range', '<date_range>');
   else if (begin === null || end === null) {
     issues.push({
@@ -577,8 +731,29 @@ export function parseAggregateXml(
       path: 'report_metadata/date_range',
       message: `The date range ("${raw.meta.begin ?? ''}" – "${raw.meta.end ?? ''}") is not in seconds since 1970; the report is left out of the per-day chart.`,
     });
+  } else {
+    const now = opts.now ?? Date.now() / 1000;
+    const iso = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+    const outside = [begin, end].find((t) => t < MIN_PLAUSIBLE_TIME || t > now + FUTURE_SLACK);
+    const problem =
+      outside !== undefined
+        ? `${iso(outside)} is ${outside < MIN_PLAUSIBLE_TIME ? 'before 1990' : 'in the future'}`
+        : end < begin
+          ? `it ends (${iso(end)}) before it begins (${iso(begin)})`
+          : end - begin > MAX_PERIOD
+            ? `it covers ${Math.round((end - begin) / 86_400).toLocaleString('en-US')} days`
+            : '';
+    if (problem) {
+      isDateOutOfRange = true;
+      issues.push({
+        code: 'date-out-of-range',
+        severity: 'warning',
+        file,
+        path: 'report_metadata/date_range',
+        message: `The date range is not plausible: ${problem}. Its messages are counted, but the report is kept out of the per-day chart and the period covered.`,
+      });
+    }
   }
-  const tally = new Tally();
   const records = raw.records.map((r) => finishRecord(r, tally, file));
   issues.push(...tally.issues());
   if (records.length === 0) {
@@ -596,6 +771,26 @@ export function parseAggregateXml(
     if (r.isDmarcPass) dmarcPass += r.count;
   }
   const p = raw.policy;
+  const pct = readPct(p.pct);
+  if (pct === undefined) {
+    issues.push({
+      code: 'policy-invalid',
+      severity: 'warning',
+      file,
+      path: 'policy_published/pct',
+      message: `<pct> "${p.pct}" is not a whole number from 0 to 100; it is left empty.`,
+    });
+  }
+  const policy = word(p.p);
+  if (policy && !(policy in POLICY_STRICTNESS)) {
+    issues.push({
+      code: 'policy-invalid',
+      severity: 'warning',
+      file,
+      path: 'policy_published/p',
+      message: `<p> "${policy}" is not none, quarantine or reject; it is not used for the readiness hint.`,
+    });
+  }
   const report: AggregateReport = {
     source: file,
     input,
@@ -613,9 +808,9 @@ export function parseAggregateXml(
       domain: word(p.domain),
       adkim: word(p.adkim),
       aspf: word(p.aspf),
-      p: word(p.p),
+      p: policy,
       sp: word(p.sp),
-      pct: (p.pct ?? '').trim(),
+      pct: pct ?? '',
       fo: (p.fo ?? '').trim(),
       np: word(p.np),
       testing: word(p.testing),
@@ -624,6 +819,7 @@ export function parseAggregateXml(
     recordCount: records.length,
     messages,
     dmarcPass,
+    isDateOutOfRange,
     duplicateOf: -1,
   };
   return { outcome: 'report', report, records, issues };
@@ -635,9 +831,10 @@ export function parseAggregateBytes(
   file: string,
   input: string,
   reader: XmlReader = 'sax',
+  opts: ParseOptions = {},
 ): ParseOutcome {
   const decoded = decodeXml(bytes, file);
-  const outcome = parseAggregateXml(decoded.text, file, input, reader);
+  const outcome = parseAggregateXml(decoded.text, file, input, reader, opts);
   outcome.issues.unshift(...decoded.issues);
   return outcome;
 }

@@ -7,6 +7,8 @@ export type DmarcIssueCode =
   | UnpackCode
   | XmlDecodeCode
   | 'empty-file'
+  | 'binary-file'
+  | 'read-failed'
   | 'xml-malformed'
   | 'not-aggregate-report'
   | 'failure-report'
@@ -14,14 +16,27 @@ export type DmarcIssueCode =
   | 'mail-without-report'
   | 'missing-element'
   | 'bad-date'
+  | 'date-impossible'
+  | 'date-out-of-range'
   | 'count-decimal'
   | 'count-invalid'
+  | 'count-implausible'
+  | 'total-overflow'
+  | 'ip-invalid'
+  | 'policy-invalid'
+  | 'value-out-of-range'
+  | 'control-characters'
   | 'unknown-result'
   | 'no-records'
   | 'duplicate-report';
 
 export type DmarcIssue = Issue<DmarcIssueCode>;
 
+/**
+ * `rejected`: the file (or member) could not be used, and exactly one issue of severity `error` says why;
+ * `warning`: read, with warnings and no error; `skipped`: recognised as something other than an aggregate report
+ * (a failure or TLS report, another XML document), not a fault; `ok`: read cleanly.
+ */
 export type FileStatus = 'ok' | 'warning' | 'rejected' | 'skipped';
 
 /** One verdict per input file and per archive/mail member that is a document. */
@@ -65,7 +80,7 @@ export interface DmarcRecord {
   /** Index into `DmarcResult.senders`; -1 until aggregated. */
   sender: number;
   sourceIp: string;
-  /** Messages; 0 when the count was not a whole number (see `isCountInvalid`). */
+  /** Messages; 0 when the count was not a whole number or more than one record can hold (see `isCountInvalid`). */
   count: number;
   isCountInvalid: boolean;
   disposition: string;
@@ -118,6 +133,11 @@ export interface AggregateReport {
   recordCount: number;
   messages: number;
   dmarcPass: number;
+  /**
+   * Dated before 1990, in the future, ending before it begins, or covering more than a year: its messages count,
+   * but it is kept out of the per-day chart and of the period covered (`Totals.begin`/`end`, reporters').
+   */
+  isDateOutOfRange: boolean;
   /** Index of the report this one duplicates (then it is not counted), or -1. */
   duplicateOf: number;
 }
@@ -139,9 +159,14 @@ export interface Totals {
   disposition: Record<DispositionBucket, number>;
   reporters: number;
   domains: number;
-  /** Earliest begin and latest end, seconds; null without dated reports. */
+  /** Earliest begin and latest end of plausibly dated reports, seconds; null without any. */
   begin: number | null;
   end: number | null;
+  /**
+   * The one count of problems every view shows: issues of severity error (one per rejected file, so equal to
+   * `filesByStatus.rejected`) and warning, over all files.
+   */
+  issues: { errors: number; warnings: number };
 }
 
 export interface DayPoint {
@@ -226,7 +251,18 @@ export interface Readiness {
   advice: string;
 }
 
+/**
+ * The run in one word: `ok` every file was used or skipped; `partial` some file was rejected, the figures are from
+ * the others; `unusable` no file held a usable aggregate report, so there are no figures at all.
+ */
+export interface RunVerdict {
+  status: 'ok' | 'partial' | 'unusable';
+  /** A sentence for the top of the page and the CLI; empty when `ok`. */
+  message: string;
+}
+
 export interface DmarcResult {
+  verdict: RunVerdict;
   files: FileVerdict[];
   /** Every report read, duplicates included (`duplicateOf` ≥ 0). */
   reports: AggregateReport[];
