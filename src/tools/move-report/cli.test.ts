@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../cli/memory-io.ts';
+import { runCli } from '../../cli/memory-io.ts';
 import { readCsv } from '../../lib/csv/read.ts';
-import { cli } from './cli.ts';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
+const DISK: Record<string, Uint8Array> = Object.fromEntries(
+  readdirSync(FIXTURES).map((n) => [n, new Uint8Array(readFileSync(new URL(n, FIXTURES)))]),
+);
 
-async function run(args: string[]) {
-  const m = memoryIo(args, (p) => {
-    try {
-      return new Uint8Array(readFileSync(new URL(p, FIXTURES)));
-    } catch {
-      return undefined;
-    }
-  });
-  const status = await cli.run(m.io);
-  return { status, stdout: m.out(), stderr: m.err() };
+async function run(args: string[], extra: Record<string, Uint8Array | string> = {}) {
+  const r = await runCli(['move-report', ...args], { ...DISK, ...extra });
+  return { status: r.code, stdout: r.out, stderr: r.err };
 }
 
 describe('hybrid-toolbox move-report', () => {
@@ -75,18 +70,50 @@ describe('hybrid-toolbox move-report', () => {
     expect(stdout).toContain('Fail the source database over');
   });
 
-  it('exits 1 with the reason and the PowerShell for an unusable file', async () => {
-    const { status, stderr } = await run(['bad-items-en-US.csv']);
+  it('exits 1 with the reason and the PowerShell, indented, for an unusable file', async () => {
+    const { status, stdout, stderr } = await run(['bad-items-en-US.csv']);
     expect(status).toBe(1);
-    expect(stderr).toMatch(/does not look like Get-MoveRequestStatistics output/);
-    expect(stderr).toContain('Export-Csv -Path moves.csv');
-    expect((await run(['missing.csv'])).status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^bad-items-en-US\.csv: error: .*not Get-MoveRequestStatistics output/);
+    expect(stderr).toMatch(/\n {4}.*Export-Csv -Path moves\.csv/);
+    for (const bad of ['', new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a])]) {
+      const r = await run(['moves.csv'], { 'moves.csv': bad });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^moves\.csv: error: /);
+    }
   });
 
-  it('exits 2 on wrong arguments', async () => {
-    expect((await run([])).status).toBe(2);
-    expect((await run(['a.csv', '--json', '--csv'])).status).toBe(2);
-    expect((await run(['a.csv', '--tsv'])).status).toBe(2);
-    expect((await run(['a.csv', '--csv', '--delimiter', '|'])).status).toBe(2);
+  it('exits 1 but still prints the report when the bad-items file is rejected', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const r = await run(['exo-raw-en-US.csv', '--bad-items', 'bad.csv', '--json'], { 'bad.csv': png });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).moves).toBe(5);
+    expect(r.stderr).toMatch(/^bad\.csv: error: /m);
+  });
+
+  it('exits 2 on wrong arguments and missing files, before any output', async () => {
+    for (const args of [
+      [],
+      ['exo-raw-en-US.csv', '--json', '--csv'],
+      ['exo-raw-en-US.csv', '--tsv'],
+      ['exo-raw-en-US.csv', '--csv', '--delimiter', '|'],
+      ['exo-raw-en-US.csv', '--delimiter', ';'],
+      ['exo-raw-en-US.csv', 'second.csv'],
+      ['missing.csv'],
+      ['exo-raw-en-US.csv', '--bad-items', 'missing.csv'],
+    ]) {
+      const r = await run(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    expect((await run(['missing.csv'])).stderr).toBe('missing.csv: error: no such file or folder\n');
+  });
+
+  it('escapes terminal control codes from input in the text summary', async () => {
+    const name = 'moves\u001b[2J\u001b[H\u009b1m.csv';
+    const r = await run([name], { [name]: DISK['exo-raw-en-US.csv']! });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stdout).toContain('moves\\x1b[2J\\x1b[H\\x9b1m.csv');
   });
 });

@@ -1,19 +1,7 @@
-import { parseArgs, type ToolCli } from '../../cli/io.ts';
-import { isInputError } from '../../lib/issue.ts';
+import { esc } from '../../cli/escape.ts';
+import type { RunContext } from '../../cli/spec.ts';
 import { analyseMoves, toJsonSummary, type MoveReport } from './core.ts';
 import { movesCsv } from './csv-exports.ts';
-
-const USAGE = `Usage: hybrid-toolbox move-report <moves.csv> [--bad-items <csv>] [--json|--csv] [--delimiter ";"]
-
-Reads a Get-MoveRequest | Get-MoveRequestStatistics -IncludeReport | Export-Csv export (raw or flattened,
-Exchange Online or on-premises, any culture and encoding) and an optional bad-items export.
-
-  (default)        a text summary for people
-  --json           the summary as JSON (fields documented in docs/move-report.md; kept stable)
-  --csv            one row per move, Excel-safe, UTF-8 with BOM
-  --delimiter ";"  with --csv: use ";" for Excel in de-DE, nl-NL and other ";" cultures
-
-Exit status: 0 report written, 1 the moves file could not be used, 2 wrong arguments.`;
 
 const gib = (n: number | null) => (n === null ? '–' : n.toFixed(1));
 const pct = (n: number | null) => (n === null ? '–' : `${n.toFixed(1)} %`);
@@ -22,7 +10,7 @@ function textSummary(r: MoveReport): string {
   const s = r.stakeholder;
   const t = r.transferRate;
   const lines = [
-    `${r.moves.length} moves in ${r.batches.length} batch(es) from ${r.meta.file} (${r.meta.columnSet}, ${r.meta.shape}, ${r.meta.encoding}, "${r.meta.delimiter}")`,
+    `${r.moves.length} moves in ${r.batches.length} batch(es) from ${esc(r.meta.file)} (${r.meta.columnSet}, ${r.meta.shape}, ${r.meta.encoding}, "${r.meta.delimiter}")`,
     `Done: ${s.completedInclWarning} (${pct(s.completedPercent)})   ready to complete: ${s.readyToComplete}   in flight: ${s.inFlight}   needs attention: ${s.needsAttention}   DCS Investigate/Poor: ${s.dcsInvestigateOrPoor}`,
     `Data: ${gib(s.dataTransferredGiB)} GiB transferred of ${gib(s.mailboxDataGiB)} GiB mailbox data`,
     `Rate: ${t.movesCounted} moves, mean ${t.meanGbPerHour?.toFixed(2) ?? '–'} GB/h, median ${t.medianGbPerHour?.toFixed(2) ?? '–'}, fastest 90 % ${t.top90MeanGbPerHour?.toFixed(2) ?? '–'}`,
@@ -31,7 +19,7 @@ function textSummary(r: MoveReport): string {
       : `ETA: – ${r.eta.reason ?? ''}`,
     '',
     'Status:',
-    ...Object.entries(r.byStatus).map(([k, v]) => `  ${k.padEnd(22)} ${v}`),
+    ...Object.entries(r.byStatus).map(([k, v]) => `  ${esc(k).padEnd(22)} ${v}`),
     '',
     'Health:',
     ...r.checks.map(
@@ -42,57 +30,30 @@ function textSummary(r: MoveReport): string {
   if (r.failures.length) {
     lines.push('', 'Failures:');
     for (const f of r.failures.slice(0, 15)) {
-      lines.push(`  ${String(f.count).padStart(6)}  ${f.failureType}${f.known ? `  → ${f.known.fix}` : ''}`);
+      lines.push(
+        `  ${String(f.count).padStart(6)}  ${esc(f.failureType)}${f.known ? `  → ${f.known.fix}` : ''}`,
+      );
     }
   }
-  if (r.issues.length) {
+  // Errors and warnings go to stderr; notes stay with the summary.
+  const notes = r.issues.filter((i) => i.severity === 'info');
+  if (notes.length) {
     lines.push('', 'Notes on the input:');
-    for (const i of r.issues) lines.push(`  [${i.severity}] ${i.code}: ${i.message}`);
+    for (const i of notes) lines.push(`  ${i.code}: ${esc(i.message)}`);
   }
   return lines.join('\n') + '\n';
 }
 
-export const cli: ToolCli = {
-  summary:
-    'Mailbox move report from Get-MoveRequestStatistics exports: status, batches, throughput, health, failures.',
-  usage: USAGE,
-  async run(io) {
-    const { positional, flags, options, unknown } = parseArgs(io.args, {
-      flags: ['json', 'csv'],
-      options: ['bad-items', 'delimiter'],
-    });
-    if (unknown.length || positional.length !== 1 || (flags.has('json') && flags.has('csv'))) {
-      io.stderr(`${unknown.length ? `Unknown: ${unknown.join(' ')}\n` : ''}${USAGE}\n`);
-      return 2;
-    }
-    const delimiter = options.get('delimiter')?.[0] ?? ',';
-    if (delimiter !== ',' && delimiter !== ';') {
-      io.stderr('--delimiter takes "," or ";".\n');
-      return 2;
-    }
-    const movesPath = positional[0]!;
-    const badPath = options.get('bad-items')?.[0];
-    let report: MoveReport;
-    try {
-      const moves = { name: movesPath, bytes: await io.readFile(movesPath) };
-      const badItems = badPath ? { name: badPath, bytes: await io.readFile(badPath) } : undefined;
-      report = analyseMoves({ moves, badItems });
-    } catch (e) {
-      if (isInputError(e)) {
-        io.stderr(
-          `${e.issue.file ?? movesPath}: ${e.issue.message}\n${e.issue.hint ? `\n${e.issue.hint}\n` : ''}`,
-        );
-        return 1;
-      }
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        io.stderr(`Cannot read ${(e as NodeJS.ErrnoException).path ?? movesPath}: no such file.\n`);
-        return 1;
-      }
-      throw e;
-    }
-    if (flags.has('json')) io.stdout(JSON.stringify(toJsonSummary(report), null, 2) + '\n');
-    else if (flags.has('csv')) io.stdout(movesCsv(report.moves, { delimiter }));
-    else io.stdout(textSummary(report));
-    return 0;
-  },
-};
+export async function run(ctx: RunContext): Promise<void> {
+  const badPath = ctx.option('bad-items');
+  const [moves, bad] = await Promise.all([ctx.paths(ctx.operands), ctx.paths(badPath ? [badPath] : [])]);
+  if (moves!.length !== 1 || bad!.length > 1)
+    ctx.usage('give one moves file and at most one bad-items file, not a folder');
+  const [movesFile, badItems] = await ctx.readAll([...moves!, ...bad!]);
+  const report: MoveReport = analyseMoves({ moves: movesFile!, badItems });
+  ctx.report(report.issues);
+  if (ctx.format === 'json') ctx.out.json(toJsonSummary(report));
+  else if (ctx.format === 'csv')
+    ctx.out.raw(movesCsv(report.moves, { delimiter: (ctx.option('delimiter') ?? ',') as ',' | ';' }));
+  else ctx.out.text(textSummary(report));
+}

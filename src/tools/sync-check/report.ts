@@ -48,15 +48,89 @@ export interface CliJson {
   warnings: SyncIssue[];
 }
 
+/** Byte order of the UTF-8 text (code point order): the same on every machine, whatever its locale. */
+export function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate stands for a code point above U+FFFF: after U+E000–FFFF in UTF-8, before them in UTF-16.
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+const ABOVE_SURROGATES = /[\ud800-\uffff]/;
+
+/** `null` after every value; strings in byte order. */
 function cmp(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return compareBytes(a, b);
+}
+
+// Without any code unit from U+D800 on, UTF-16 order (`<`) is byte order and much cheaper.
+function cmpFast(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
   return a < b ? -1 : 1;
 }
 
+function needsFullCompare(values: readonly (string | null)[]): boolean {
+  for (const v of values) if (v !== null && ABOVE_SURROGATES.test(v)) return true;
+  return false;
+}
+
 export function sortPairs(pairs: IdPair[]): IdPair[] {
-  return pairs.sort((x, y) => cmp(x.adGuid, y.adGuid) || cmp(x.entraId, y.entraId));
+  const c = needsFullCompare(pairs.flatMap((p) => [p.adGuid, p.entraId])) ? cmp : cmpFast;
+  return pairs.sort((x, y) => c(x.adGuid, y.adGuid) || c(x.entraId, y.entraId));
+}
+
+/**
+ * Pairs kept as two columns and a sorted order, written straight to JSON text: 200,000 matched users never
+ * become 200,000 objects. `toJSON` gives the same pairs as objects (the page's download, tests).
+ */
+export class PairList {
+  readonly order: Uint32Array;
+  constructor(
+    readonly ad: (string | null)[],
+    readonly entra: (string | null)[],
+  ) {
+    const c = needsFullCompare(ad) || needsFullCompare(entra) ? cmp : cmpFast;
+    const order = new Uint32Array(ad.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    this.order = order.sort((x, y) => c(ad[x]!, ad[y]!) || c(entra[x]!, entra[y]!));
+  }
+
+  toJSON(): IdPair[] {
+    return Array.from(this.order, (i) => ({ adGuid: this.ad[i]!, entraId: this.entra[i]! }));
+  }
+
+  /** The same text as `JSON.stringify(this.toJSON(), null, 2)` nested at `indent`. */
+  writeJson(write: (s: string) => void, indent: string): void {
+    if (!this.order.length) return write('[]');
+    const a = `${indent}  {\n${indent}    "adGuid": `;
+    const e = `,\n${indent}    "entraId": `;
+    const close = `\n${indent}  }`;
+    let buf = '[\n';
+    for (let k = 0; k < this.order.length; k++) {
+      const i = this.order[k]!;
+      const ad = this.ad[i]!;
+      const en = this.entra[i]!;
+      buf += `${k ? ',\n' : ''}${a}${ad === null ? 'null' : JSON.stringify(ad)}${e}${en === null ? 'null' : JSON.stringify(en)}${close}`;
+      if (buf.length > 65536) {
+        write(buf);
+        buf = '';
+      }
+    }
+    write(buf + `\n${indent}]`);
+  }
 }
 
 /** Matched pairs, derived from the per-user status (not stored: there is one per synced user). */
@@ -68,13 +142,27 @@ export function matchedEntries(r: SyncCheckResult): SetEntry[] {
   return out;
 }
 
-export function toCliJson(r: SyncCheckResult): CliJson {
+type Preview = NonNullable<CliJson['deletionPreview']>;
+type PairKey = 'removedSynced' | 'movedOutOfScope' | 'removedButNeverSynced' | 'removedOutOfScope' | 'added';
+
+/** {@link CliJson} with every pair list as a {@link PairList}. */
+export interface CliJsonParts extends Omit<CliJson, 'sets' | 'matchedPairs' | 'deletionPreview'> {
+  sets: Record<SetName, PairList>;
+  matchedPairs: PairList;
+  deletionPreview?: Omit<Preview, PairKey> & Record<PairKey, PairList>;
+}
+
+/** The CLI contract with every pair list as a {@link PairList}: stream it, or `JSON.stringify` it. */
+export function cliJsonParts(r: SyncCheckResult): CliJsonParts {
   const adGuid = (i: number | undefined, list: readonly AdUser[] = r.ad) =>
     i === undefined ? null : (list[i]?.objectGuid ?? null);
   const entraId = (j: number | undefined) => (j === undefined ? null : r.entra[j]?.id || null);
   const pairs = (entries: readonly SetEntry[]) =>
-    sortPairs(entries.map((e) => ({ adGuid: adGuid(e.ad), entraId: entraId(e.entra) })));
-  const sets = {} as Record<SetName, IdPair[]>;
+    new PairList(
+      entries.map((e) => adGuid(e.ad)),
+      entries.map((e) => entraId(e.entra)),
+    );
+  const sets = {} as Record<SetName, PairList>;
   for (const name of SET_NAMES) sets[name] = pairs(r.sets[name]);
   const groups = (gs: readonly ConflictGroup[]) =>
     gs.map((g) => ({
@@ -82,9 +170,9 @@ export function toCliJson(r: SyncCheckResult): CliJson {
       adGuids: g.ad
         .map((i) => adGuid(i))
         .filter((x): x is string => x !== null)
-        .sort(),
+        .sort(compareBytes),
     }));
-  const out: CliJson = {
+  const out: CliJsonParts = {
     totals: r.totals,
     lastSyncTime: r.lastSyncTime,
     sets,
@@ -109,20 +197,45 @@ export function toCliJson(r: SyncCheckResult): CliJson {
   };
   const d = r.deletionPreview;
   if (d) {
-    const withEntra = (i: number): IdPair => ({
-      adGuid: adGuid(i),
-      entraId: r.adEntra[i]! >= 0 ? entraId(r.adEntra[i]) : null,
-    });
+    const withEntra = (list: number[]) =>
+      new PairList(
+        list.map((i) => adGuid(i)),
+        list.map((i) => (r.adEntra[i]! >= 0 ? entraId(r.adEntra[i]) : null)),
+      );
     out.deletionPreview = {
       threshold: d.threshold,
-      removedSynced: sortPairs(d.removedSynced.map(withEntra)),
-      movedOutOfScope: sortPairs(d.movedOutOfScope.map(withEntra)),
-      removedButNeverSynced: sortPairs(d.removedButNeverSynced.map(withEntra)),
-      removedOutOfScope: sortPairs(d.removedOutOfScope.map(withEntra)),
-      added: sortPairs(d.added.map((k) => ({ adGuid: adGuid(k, r.adAfter), entraId: null }))),
+      removedSynced: withEntra(d.removedSynced),
+      movedOutOfScope: withEntra(d.movedOutOfScope),
+      removedButNeverSynced: withEntra(d.removedButNeverSynced),
+      removedOutOfScope: withEntra(d.removedOutOfScope),
+      added: new PairList(
+        d.added.map((k) => adGuid(k, r.adAfter)),
+        d.added.map(() => null),
+      ),
       expectedEntraUserDeletions: d.expectedEntraUserDeletions,
       exceedsThreshold: d.exceedsThreshold,
       thresholdStatus: d.thresholdStatus,
+    };
+  }
+  return out;
+}
+
+/** The CLI's JSON contract as plain objects (AD users by lowercase objectGUID, pairs in byte order). */
+export function toCliJson(r: SyncCheckResult): CliJson {
+  const p = cliJsonParts(r);
+  const sets = {} as Record<SetName, IdPair[]>;
+  for (const name of SET_NAMES) sets[name] = p.sets[name].toJSON();
+  const out: CliJson = { ...p, sets, matchedPairs: p.matchedPairs.toJSON(), deletionPreview: undefined };
+  if (!p.deletionPreview) delete out.deletionPreview;
+  else {
+    const d = p.deletionPreview;
+    out.deletionPreview = {
+      ...d,
+      removedSynced: d.removedSynced.toJSON(),
+      movedOutOfScope: d.movedOutOfScope.toJSON(),
+      removedButNeverSynced: d.removedButNeverSynced.toJSON(),
+      removedOutOfScope: d.removedOutOfScope.toJSON(),
+      added: d.added.toJSON(),
     };
   }
   return out;
