@@ -1,6 +1,6 @@
 import type { CsvTable } from '../../lib/csv/read.ts';
 import { BAD_ITEMS_EXPORT } from './export-commands.ts';
-import { normaliseHeader, parseSizeBytes } from './parse.ts';
+import { LIMITS, normaliseHeader, parseSizeBytes } from './parse.ts';
 import type { BadItemRow, BadItemsSummary, MoveReportIssue, MoveRow } from './types.ts';
 
 /** MRS's BadItemKind in declaration order: an export of the XML form carries the number, not the name. */
@@ -62,11 +62,12 @@ function kindName(raw: string): string {
   return raw || '(unknown)';
 }
 
+/** One item's size; anything above 4 TiB (a forged or damaged value) is left empty. */
 function size(raw: string): number | null {
   if (!raw) return null;
   const exact = parseSizeBytes(raw);
-  if (exact === exact) return exact;
-  return /^\d+$/.test(raw) ? Number(raw) : null;
+  const n = exact === exact ? exact : /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return n === n && n <= LIMITS.bytes ? n : null;
 }
 
 /** Keys a move is known by in a bad-items file: GUID, alias, identity, name, lower case. */
@@ -102,6 +103,18 @@ export function parseBadItems(
       names.map((n) => byName.get(normaliseHeader(n))).find((i) => i !== undefined) ?? -1,
     ]),
   ) as Record<keyof typeof COLUMNS, number>;
+  const hasItemColumn =
+    col.kind >= 0 || col.folder >= 0 || col.subject >= 0 || col.messageClass >= 0 || col.failure >= 0;
+  if (col.mailbox >= 0 && !hasItemColumn) {
+    issues.push({
+      code: 'not-bad-items',
+      severity: 'error',
+      file,
+      message: `This is not a bad-items export: it has a mailbox column but none of Kind, FolderName, Subject, MessageClass or Failure; the header has ${table.headers.slice(0, 8).join(', ')}${table.headers.length > 8 ? ', …' : ''}.`,
+      hint: BAD_ITEMS_EXPORT,
+    });
+    return { summary: null, issues };
+  }
   if (col.mailbox < 0 && col.guid < 0) {
     issues.push({
       code: 'not-bad-items',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbortError } from '../../lib/issue.ts';
+import { isAbortError, isInputError } from '../../lib/issue.ts';
 import { analyseMoves, toJsonSummary } from './core.ts';
 import { formatDate, formatSize, formatTimeSpan, generateMoves, type GenerateOptions } from './generate.ts';
 
@@ -230,5 +230,78 @@ describe('analyseMoves, the whole report', () => {
     expect(report.moves).toHaveLength(400);
     expect(report.badItems).toBeNull();
     expect(report.issues.find((i) => i.file === 'empty.csv')!.severity).toBe('error');
+  });
+});
+
+describe('unusable input stops with the reason and the export that works', () => {
+  const enc = new TextEncoder();
+  const good = generateMoves({ moves: 60, seed: 5 });
+  const moves = { name: 'moves.csv', bytes: good.bytes };
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+  const XLSX = new Uint8Array([0x50, 0x4b, 3, 4, ...enc.encode('[Content_Types].xml xl/workbook.xml')]);
+  const AD_USERS = enc.encode(
+    '#TYPE Microsoft.ActiveDirectory.Management.ADUser\r\n"DistinguishedName","Enabled","GivenName","Name","ObjectClass","ObjectGUID","SamAccountName","SID","Surname","UserPrincipalName"\r\n' +
+      '"CN=Anna Berg,OU=Staff,DC=contoso,DC=local","True","Anna","Anna Berg","user","1f0c7a40-2c1e-4d55-9b1a-0a7e2b9c1a01","aberg","S-1-5-21-1-2-3-1104","Berg","aberg@contoso.com"\r\n',
+  );
+  const rejected = (bytes: Uint8Array) => {
+    try {
+      analyseMoves({ moves: { name: 'in.csv', bytes } });
+    } catch (e) {
+      if (isInputError(e)) return e.issue;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+
+  it.each([
+    [
+      'an empty file',
+      new Uint8Array(),
+      'empty-file',
+      /^in\.csv is empty: expected a Get-MoveRequestStatistics CSV export/,
+    ],
+    ['white space', enc.encode('\r\n  \r\n'), 'empty-file', /only white space/],
+    ['a PNG renamed .csv', PNG, 'binary-file', /is a PNG image/],
+    ['a workbook', XLSX, 'binary-file', /Excel workbook.*Save As/],
+    [
+      'a header without rows',
+      enc.encode('"DisplayName","Status","TotalMailboxSize","PercentComplete"\r\n'),
+      'no-moves',
+      /header but no rows/,
+    ],
+    [
+      'a Get-ADUser export',
+      AD_USERS,
+      'not-move-stats',
+      /^This looks like a Get-ADUser export, not Get-MoveRequestStatistics/,
+    ],
+  ])('refuses %s as the moves file', (_, bytes, code, message) => {
+    const issue = rejected(bytes);
+    expect(issue).toMatchObject({ code, severity: 'error', message: expect.stringMatching(message) });
+    expect(issue.hint).toContain('Get-MoveRequestStatistics');
+  });
+
+  it.each([
+    ['a PNG', PNG, 'binary-file'],
+    ['an empty file', new Uint8Array(), 'empty-file'],
+    ['a header without rows', enc.encode('"Mailbox","Kind","Subject"\r\n'), 'no-header'],
+    ['a Get-ADUser export', AD_USERS, 'not-bad-items'],
+    ['plain notes', enc.encode('notes from the cut-over call\r\nall good\r\n'), 'not-bad-items'],
+  ])('rejects %s as the bad-items file and leaves every move figure as it was', (_, bytes, code) => {
+    const alone = toJsonSummary(analyseMoves({ moves }));
+    const report = analyseMoves({ moves, badItems: { name: 'bad.csv', bytes } });
+    const json = toJsonSummary(report);
+    expect({ ...json, warnings: [] }).toEqual({ ...alone, warnings: [] });
+    expect(report.badItems).toBeNull();
+    expect(report.moves.every((m) => m.badItemRows === 0)).toBe(true);
+    const errors = report.issues.filter((i) => i.severity === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({ code, file: 'bad.csv', hint: expect.stringContaining('BadItems') }),
+    ]);
+  });
+
+  it('errors mean rejected input only: a usable export with odd values has warnings, no errors', () => {
+    const report = analyseMoves({ moves, badItems: { name: 'bad-items.csv', bytes: good.badItems.bytes } });
+    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 });

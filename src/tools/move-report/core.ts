@@ -1,10 +1,18 @@
 import { readCsv } from '../../lib/csv/read.ts';
-import { isInputError, throwIfAborted, type RunOptions } from '../../lib/issue.ts';
+import { unusableInput } from '../../lib/files/sniff.ts';
+import {
+  InputError,
+  isAbortError,
+  isInputError,
+  throwIfAborted,
+  type NamedBytes,
+  type RunOptions,
+} from '../../lib/issue.ts';
 import { parseBadItems } from './bad-items.ts';
-import { exportCommands } from './export-commands.ts';
+import { BAD_ITEMS_EXPORT, FLATTENED_EXPORT, exportCommands } from './export-commands.ts';
 import { groupFailures } from './failures.ts';
 import { healthChecks, healthFigures } from './health.ts';
-import { parseMoves } from './parse.ts';
+import { LIMITS, parseMoves } from './parse.ts';
 import { aggregate, cumulativeSeeded, estimateFinish, rateHistogram, transferRate } from './report.ts';
 import type { MoveReport, MoveReportInput, MoveReportIssue } from './types.ts';
 
@@ -12,6 +20,32 @@ export type { MoveReport, MoveReportInput } from './types.ts';
 
 export interface AnalyseOptions extends Omit<RunOptions, 'onProgress'> {
   onProgress?: (done: number, total: number, label?: string) => void;
+  /** Epoch ms of "now" for the plausible-date window; defaults to now. */
+  now?: number;
+}
+
+/**
+ * Why a file cannot be read at all (empty, whitespace, binary, a workbook, too big for one string), as an
+ * error Issue with the PowerShell for a good export; undefined when it may be a CSV.
+ */
+export function unusableCsv(f: NamedBytes, expected: string, hint: string): MoveReportIssue | undefined {
+  const unusable = unusableInput(f.name, f.bytes, { expected, hint });
+  if (unusable) return unusable;
+  if (f.bytes.length > LIMITS.fileBytes) {
+    return {
+      code: 'too-large',
+      severity: 'error',
+      file: f.name,
+      message: `${f.name} is ${Math.round(f.bytes.length / 2 ** 20).toLocaleString('en-US')} MiB; the move report reads files up to ${LIMITS.fileBytes / 2 ** 20} MiB. Export one batch per file (Get-MoveRequest -BatchName …).`,
+      hint,
+    };
+  }
+  return undefined;
+}
+
+/** readCsv's own InputError (no header at all) with the export that works. */
+function withHint(e: unknown, hint: string): unknown {
+  return isInputError(e) && !e.issue.hint ? new InputError({ ...e.issue, hint }) : e;
 }
 
 const STEPS = 1000;
@@ -29,14 +63,22 @@ export function analyseMoves(input: MoveReportInput, opts: AnalyseOptions = {}):
   const readShare = hasBadItems ? 0.72 : 0.8;
 
   progress(0, 'Reading moves');
-  const table = readCsv(input.moves.bytes, {
-    file: input.moves.name,
-    signal,
-    onProgress: (done, total) => progress((done / total) * readShare, 'Reading moves'),
-  });
+  const unusable = unusableCsv(input.moves, 'a Get-MoveRequestStatistics CSV export', FLATTENED_EXPORT);
+  if (unusable) throw new InputError(unusable);
+  let table: ReturnType<typeof readCsv>;
+  try {
+    table = readCsv(input.moves.bytes, {
+      file: input.moves.name,
+      signal,
+      onProgress: (done, total) => progress((done / total) * readShare, 'Reading moves'),
+    });
+  } catch (e) {
+    throw withHint(e, FLATTENED_EXPORT);
+  }
   throwIfAborted(signal);
   const parsed = parseMoves(table, input.moves.name, {
     signal,
+    now: opts.now,
     onProgress: (done, total) =>
       progress(readShare + (total ? (done / total) * 0.15 : 0.15), 'Normalising moves'),
   });
@@ -46,14 +88,41 @@ export function analyseMoves(input: MoveReportInput, opts: AnalyseOptions = {}):
   let badItems: MoveReport['badItems'] = null;
   if (input.badItems) {
     progress(readShare + 0.15, 'Reading bad items');
-    try {
-      const badTable = readCsv(input.badItems.bytes, { file: input.badItems.name, signal });
-      const result = parseBadItems(badTable, input.badItems.name, moves);
-      badItems = result.summary;
-      issues.push(...result.issues);
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      issues.push({ ...(e.issue as MoveReportIssue), severity: 'error' });
+    // The bad-items file has its own boundary: whatever it holds, the moves' figures stay as they are.
+    const name = input.badItems.name;
+    const unusableBad = unusableCsv(input.badItems, 'a bad-items CSV export', BAD_ITEMS_EXPORT);
+    if (unusableBad) issues.push(unusableBad);
+    else {
+      try {
+        const badTable = readCsv(input.badItems.bytes, { file: name, signal });
+        if (!badTable.rows.length) {
+          issues.push({
+            code: 'no-header',
+            severity: 'error',
+            file: name,
+            message: `${name} has a header but no rows: no bad items to show.`,
+            hint: BAD_ITEMS_EXPORT,
+          });
+        } else {
+          const result = parseBadItems(badTable, name, moves);
+          badItems = result.summary;
+          for (const i of result.issues) issues.push(i);
+        }
+      } catch (e) {
+        if (isAbortError(e)) throw e;
+        for (const m of moves) m.badItemRows = 0;
+        issues.push(
+          isInputError(e)
+            ? { ...(e.issue as MoveReportIssue), severity: 'error', hint: e.issue.hint ?? BAD_ITEMS_EXPORT }
+            : {
+                code: 'internal-error',
+                severity: 'error',
+                file: name,
+                message: `${name} could not be read (${e instanceof Error ? e.message : String(e)}); the report is built without it.`,
+                hint: BAD_ITEMS_EXPORT,
+              },
+        );
+      }
     }
   }
   throwIfAborted(signal);

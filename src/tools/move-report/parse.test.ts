@@ -283,3 +283,104 @@ describe('parseMoves edge cases', () => {
     expect(p.moves[0]!.movedBytes).toBe(GIB);
   });
 });
+
+describe('every value is range-checked where it is parsed', () => {
+  const NOW = Date.UTC(2026, 11, 2, 12);
+  const at = (text: string) => parseMoves(readCsv(text, { file: 'm.csv' }), 'm.csv', { now: NOW });
+  const head =
+    '"DisplayName","Status","TotalMailboxSize","BytesTransferred","PercentComplete","TotalInProgressDuration","ItemsTransferred","QueuedTimestamp"\r\n';
+  const row = (name: string, over: Partial<Record<string, string>> = {}) => {
+    const v = {
+      size: '1.234 GB (1,324,567,890 bytes)',
+      moved: '1.234 GB (1,324,567,890 bytes)',
+      percent: '95',
+      span: '01:00:00',
+      items: '1200',
+      queued: '2026-11-20T08:00:00',
+      ...over,
+    };
+    return `"${name}","Synced","${v.size}","${v.moved}","${v.percent}","${v.span}","${v.items}","${v.queued}"\r\n`;
+  };
+  const rangeIssue = (p: ReturnType<typeof at>, column: string) =>
+    p.issues.find((i) => i.code === 'out-of-range' && i.path === column);
+
+  it('refuses absurd byte counts and sizes whose rounded value disagrees with the bytes', () => {
+    const p = at(
+      head +
+        row('good') +
+        row('forged', { size: '1.234 GB (999,999,999,999,999,999,999 bytes)' }) +
+        row('mismatch', { size: '1.234 GB (2,000,000,000 bytes)' }) +
+        row('huge', { size: '5 TB (5,497,558,138,880 bytes)', moved: '99999999999999999999' }) +
+        row('rounded', { size: '88.52 MB (92,818,594 bytes)', moved: '0 B (0 bytes)' }),
+    );
+    expect(p.moves.map((m) => m.primaryBytes)).toEqual([1_324_567_890, null, null, null, 92_818_594]);
+    expect(p.moves.map((m) => m.bytesTransferred)).toEqual([
+      1_324_567_890,
+      1_324_567_890,
+      1_324_567_890,
+      null,
+      0,
+    ]);
+    expect(rangeIssue(p, 'TotalMailboxSize')).toMatchObject({
+      severity: 'warning',
+      line: 3,
+      message: expect.stringMatching(
+        /^3 value\(s\) in TotalMailboxSize are outside what one move can hold \(first on line 3: "1\.234 GB \(999,999,999,999,999,999,999 bytes\)"\); expected at most 4 TiB for one mailbox; or a rounded size that agrees with the exact bytes in brackets\. They are counted as empty\./,
+      ),
+    });
+    expect(rangeIssue(p, 'BytesTransferred')!.line).toBe(5);
+  });
+
+  it('refuses percentages outside 0–100, negative or endless time spans and impossible counts', () => {
+    const p = at(
+      head +
+        row('a', { percent: '250', span: '-01:00:00', items: '-3' }) +
+        row('b', { percent: '-5', span: '99999999.00:00:00', items: '1e40' }) +
+        row('c', { percent: '100', span: '3650.00:00:00', items: '99999999999' }) +
+        row('d', { percent: '0', span: '00:00:00', items: '1000000000' }),
+    );
+    expect(p.moves.map((m) => m.percentComplete)).toEqual([null, null, 100, 0]);
+    expect(p.moves.map((m) => m.inProgressMs)).toEqual([null, null, 3650 * 86_400_000, 0]);
+    expect(p.moves.map((m) => m.itemsTransferred)).toEqual([null, null, null, 1_000_000_000]);
+    expect(rangeIssue(p, 'PercentComplete')!.message).toMatch(
+      /^2 value.*expected a percentage from 0 to 100/,
+    );
+    expect(rangeIssue(p, 'TotalInProgressDuration')!.message).toMatch(/^2 value.*3650 days/);
+    expect(rangeIssue(p, 'ItemsTransferred')!.message).toMatch(/^3 value.*1,000,000,000/);
+  });
+
+  it('leaves 1979 and 2090 empty with a warning, so the timeline keeps its real span', () => {
+    const p = at(
+      head +
+        row('a', { queued: '2026-11-20T08:00:00' }) +
+        row('b', { queued: '1979-05-01T08:00:00' }) +
+        row('c', { queued: '2090-01-01T08:00:00' }) +
+        row('d', { queued: '2026-12-04T08:00:00' }),
+    );
+    expect(p.moves.map((m) => m.queuedAt)).toEqual([
+      Date.UTC(2026, 10, 20, 8),
+      null,
+      null,
+      Date.UTC(2026, 11, 4, 8),
+    ]);
+    expect(p.issues.find((i) => i.code === 'date-out-of-range')).toMatchObject({
+      severity: 'warning',
+      path: 'QueuedTimestamp',
+      line: 3,
+      message: expect.stringMatching(
+        /^2 date\(s\) in QueuedTimestamp lie outside 1990 to two days from now \(first on line 3: "1979-05-01T08:00:00"\)/,
+      ),
+    });
+  });
+
+  it('keeps every column total an exact integer', () => {
+    const big = '4 TB (4,398,046,511,104 bytes)';
+    const p = at(
+      head + Array.from({ length: 2100 }, (_, i) => row(`m${i}`, { size: big, moved: big })).join(''),
+    );
+    const total = p.moves.reduce((s, m) => s + (m.primaryBytes ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+    expect(p.moves.filter((m) => m.primaryBytes === null)).toHaveLength(2100 - 2047);
+    expect(rangeIssue(p, 'TotalMailboxSize')!.message).toContain('column total stays below 2^53');
+  });
+});

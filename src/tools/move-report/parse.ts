@@ -8,6 +8,24 @@ import type { MoveReportIssue, MoveRow, MovesMeta } from './types.ts';
 
 const GIB = 2 ** 30;
 
+/**
+ * What one value may be, documented in docs/move-report.md. A value outside is counted as empty and reported
+ * once per column with its first line: no single row can make a total absurd, and totals stay exact integers.
+ */
+export const LIMITS = {
+  /** One mailbox's size or bytes transferred: 4 TiB (an Exchange Online archive tops out at 1.5 TB). */
+  bytes: 2 ** 42,
+  /** Items in one mailbox. */
+  items: 1_000_000_000,
+  /** A duration: ten years. */
+  durationMs: 3650 * 86_400_000,
+  /** Dates before 1990 or more than two days after now are left empty: they would stretch the timeline. */
+  earliest: Date.UTC(1990, 0, 1),
+  aheadMs: 2 * 86_400_000,
+  /** A whole file: decoded it must fit in one JavaScript string (~512 M characters). */
+  fileBytes: 500 * 2 ** 20,
+} as const;
+
 /** Headers compared without case, spaces and punctuation: `TotalMailboxSize (bytes)` = `TotalMailboxSizeBytes`. */
 export function normaliseHeader(header: string): string {
   return header.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -42,6 +60,28 @@ export function parseApproxSize(text: string): number {
   const m = APPROX.exec(text);
   if (!m) return NaN;
   return Math.round(Number(m[1]!.replace(',', '.')) * UNIT[m[2]!.toLowerCase()]!);
+}
+
+/**
+ * Whether the rounded size in front agrees with the exact bytes in brackets, within the rounding its own
+ * decimals allow: `1.234 GB (999,999,999,999 bytes)` is forged or damaged. True when there is no rounded size.
+ */
+export function isSizeConsistent(text: string, bytes: number): boolean {
+  const m = APPROX.exec(text);
+  if (!m) return true;
+  const number = m[1]!.replace(',', '.');
+  const decimals = number.includes('.') ? number.length - number.indexOf('.') - 1 : 0;
+  const unit = UNIT[m[2]!.toLowerCase()]!;
+  const slack = 0.5 * 10 ** -decimals * unit * 1.01 + 1;
+  return Math.abs(Number(number) * unit - bytes) <= slack;
+}
+
+function isDigits(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return v.length > 0;
 }
 
 /**
@@ -201,6 +241,8 @@ export interface ParsedMoves {
 export interface ParseMovesOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Epoch ms of "now" for the date window (zone-less dates are compared as written); defaults to now. */
+  now?: number;
 }
 
 interface BadValues {
@@ -225,49 +267,109 @@ function cell(row: readonly string[], i: number): string {
   return v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32 ? v : v.trim();
 }
 
-/** Reads typed cells and counts what it could not read, once per column with the first line. */
+interface OutOfRange extends BadValues {
+  /** What the column's values must be, for the message. */
+  rules: Set<string>;
+}
+
+/** Reads typed cells and counts what it could not read or could not believe, once per column with the first line. */
 class CellReader {
   readonly bad = new Map<string, BadValues>();
+  readonly outOfRange = new Map<string, OutOfRange>();
+  readonly lateDates = new Map<string, BadValues>();
   readonly approxSizes = new Map<string, number>();
   /** Whether the last size() read a plain number. */
   wasPlain = false;
+  /** Running totals per column (sizes of one mailbox share one): a value that would pass 2^53 is refused. */
+  private readonly sums: Float64Array;
 
   constructor(
     private readonly headers: readonly string[],
     readonly dates: DateReader,
-  ) {}
+    private readonly latest: number,
+  ) {
+    this.sums = new Float64Array(headers.length + 1);
+  }
+
+  private note(map: Map<string, BadValues>, i: number, line: number, value: string): BadValues {
+    const column = this.headers[i]!;
+    let b = map.get(column);
+    if (b) b.count++;
+    else {
+      b = { count: 1, line, example: value.length > 60 ? value.slice(0, 57) + '…' : value };
+      map.set(column, b);
+    }
+    return b;
+  }
 
   noteBad(i: number, line: number, value: string): void {
-    const column = this.headers[i]!;
-    const b = this.bad.get(column);
-    if (b) b.count++;
-    else
-      this.bad.set(column, { count: 1, line, example: value.length > 60 ? value.slice(0, 57) + '…' : value });
+    this.note(this.bad, i, line, value);
+  }
+
+  noteRange(i: number, line: number, value: string, rule: string): null {
+    const b = this.note(this.outOfRange, i, line, value) as OutOfRange;
+    (b.rules ??= new Set()).add(rule);
+    return null;
+  }
+
+  /** Adds to the column's running total, or refuses the value when the total would stop being exact. */
+  private sum(slot: number, i: number, n: number, line: number, v: string): number | null {
+    const total = this.sums[slot]! + n;
+    if (total > Number.MAX_SAFE_INTEGER)
+      return this.noteRange(i, line, v, 'small enough that the column total stays below 2^53');
+    this.sums[slot] = total;
+    return n;
   }
 
   int(row: readonly string[], i: number, line: number): number | null {
     const v = cell(row, i);
     if (!v) return null;
-    const n = Number(v);
-    if (Number.isFinite(n)) return n;
+    if (isDigits(v)) {
+      const n = Number(v);
+      if (n > LIMITS.items)
+        return this.noteRange(i, line, v, `a count from 0 to ${LIMITS.items.toLocaleString('en-US')}`);
+      return this.sum(i, i, n, line, v);
+    }
+    if (Number.isFinite(Number(v)))
+      return this.noteRange(i, line, v, `a whole count from 0 to ${LIMITS.items.toLocaleString('en-US')}`);
     this.noteBad(i, line, v);
     return null;
   }
 
-  size(row: readonly string[], i: number, line: number): number | null {
+  percent(row: readonly string[], i: number, line: number): number | null {
+    const v = cell(row, i);
+    if (!v) return null;
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      this.noteBad(i, line, v);
+      return null;
+    }
+    return n >= 0 && n <= 100 ? n : this.noteRange(i, line, v, 'a percentage from 0 to 100');
+  }
+
+  /** `slot` names the running total: primary and archive sizes share one, as they add up to the data moved. */
+  size(row: readonly string[], i: number, line: number, slot = i): number | null {
     this.wasPlain = false;
     const v = cell(row, i);
     if (!v) return null;
     let n = parseSizeBytes(v);
-    if (n === n) return n;
-    if (/^\d+$/.test(v)) {
+    if (n === n) {
+      if (n > LIMITS.bytes) return this.noteRange(i, line, v, 'at most 4 TiB for one mailbox');
+      if (!isSizeConsistent(v, n))
+        return this.noteRange(i, line, v, 'a rounded size that agrees with the exact bytes in brackets');
+      return this.sum(slot, i, n, line, v);
+    }
+    if (isDigits(v)) {
       this.wasPlain = true;
-      return Number(v);
+      n = Number(v);
+      if (n > LIMITS.bytes) return this.noteRange(i, line, v, 'at most 4 TiB for one mailbox');
+      return this.sum(slot, i, n, line, v);
     }
     n = parseApproxSize(v);
     if (n === n) {
+      if (n > LIMITS.bytes) return this.noteRange(i, line, v, 'at most 4 TiB for one mailbox');
       this.approxSizes.set(this.headers[i]!, (this.approxSizes.get(this.headers[i]!) ?? 0) + 1);
-      return n;
+      return this.sum(slot, i, n, line, v);
     }
     if (!isTypeName(v)) this.noteBad(i, line, v);
     return null;
@@ -277,8 +379,21 @@ class CellReader {
     const v = cell(row, i);
     if (!v) return null;
     const ms = parseTimeSpanMs(v);
-    if (ms === ms) return ms;
-    this.noteBad(i, line, v);
+    if (ms !== ms) {
+      this.noteBad(i, line, v);
+      return null;
+    }
+    return ms >= 0 && ms <= LIMITS.durationMs
+      ? ms
+      : this.noteRange(i, line, v, 'a time span from 00:00:00 to 3650 days');
+  }
+
+  /** A timestamp inside 1990…now+2 days, else empty (and counted): a 1979 or 2090 date would stretch the timeline. */
+  date(row: readonly string[], i: number, line: number): number | null {
+    const t = this.dates.read(row, i, line, this);
+    if (t === null) return null;
+    if (t >= LIMITS.earliest && t <= this.latest) return t;
+    this.note(this.lateDates, i, line, cell(row, i));
     return null;
   }
 }
@@ -437,11 +552,22 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
     col.percentComplete >= 0 ||
     durationCol.inProgressMs >= 0;
   if (!hasIdentity || !hasMoveData) {
+    const known = recogniseOtherExport(byName);
     throw new InputError({
       code: 'not-move-stats',
       severity: 'error',
       file,
-      message: `This does not look like Get-MoveRequestStatistics output: expected a mailbox column (DisplayName, Alias, Identity or ExchangeGuid) and Status, TotalMailboxSize or PercentComplete; the header has ${headers.slice(0, 8).join(', ')}${headers.length > 8 ? ', …' : ''}.`,
+      message: `${known ? `This looks like ${known}, not` : 'This does not look like'} Get-MoveRequestStatistics output: expected a mailbox column (DisplayName, Alias, Identity or ExchangeGuid) and Status, TotalMailboxSize or PercentComplete; the header has ${headers.slice(0, 8).join(', ')}${headers.length > 8 ? ', …' : ''}.`,
+      hint: FLATTENED_EXPORT,
+    });
+  }
+  if (!rows.length) {
+    throw new InputError({
+      code: 'no-moves',
+      severity: 'error',
+      file,
+      message:
+        'The file has the move-statistics header but no rows: there are no moves to report. Were the move requests removed before the export, or did Get-MoveRequest find none?',
       hint: FLATTENED_EXPORT,
     });
   }
@@ -450,7 +576,9 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
     rows,
     Object.values(dateCol).filter((i) => i >= 0),
   );
-  const read = new CellReader(headers, dates);
+  const read = new CellReader(headers, dates, (opts.now ?? Date.now()) + LIMITS.aheadMs);
+  // Primary and archive sizes add up to the data moved, so they share one running total.
+  const mailboxSlot = headers.length;
   const plain = new Map<keyof typeof SIZES, { count: number; max: number }>();
 
   const moves: MoveRow[] = new Array(rows.length);
@@ -468,7 +596,7 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
     const line = lines[r] ?? r + 2;
     const size = (key: keyof typeof SIZES): number | null => {
       const { i, isBytesName } = sizeCol[key];
-      const n = read.size(row, i, line);
+      const n = read.size(row, i, line, key === 'bytesTransferred' ? i : mailboxSlot);
       if (n !== null && read.wasPlain && !isBytesName) {
         const p = plain.get(key) ?? { count: 0, max: 0 };
         p.count++;
@@ -516,7 +644,7 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       isPrimaryOnly,
       recipientType: cell(row, col.recipientType),
       dcs: cell(row, col.dcs),
-      percentComplete: read.int(row, col.percentComplete, line),
+      percentComplete: read.percent(row, col.percentComplete, line),
       primaryBytes,
       archiveBytes,
       bytesTransferred,
@@ -529,15 +657,15 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       missingItems: read.int(row, col.missingItems, line),
       badItemLimit: cell(row, col.badItemLimit),
       largeItemLimit: cell(row, col.largeItemLimit),
-      queuedAt: dates.read(row, dateCol.queuedAt, line, read),
-      startedAt: dates.read(row, dateCol.startedAt, line, read),
-      seededAt: dates.read(row, dateCol.seededAt, line, read),
-      lastSyncAt: dates.read(row, dateCol.lastSyncAt, line, read),
-      finalSyncAt: dates.read(row, dateCol.finalSyncAt, line, read),
-      completedAt: dates.read(row, dateCol.completedAt, line, read),
-      suspendedAt: dates.read(row, dateCol.suspendedAt, line, read),
-      failedAt: dates.read(row, dateCol.failedAt, line, read),
-      lastUpdateAt: dates.read(row, dateCol.lastUpdateAt, line, read),
+      queuedAt: read.date(row, dateCol.queuedAt, line),
+      startedAt: read.date(row, dateCol.startedAt, line),
+      seededAt: read.date(row, dateCol.seededAt, line),
+      lastSyncAt: read.date(row, dateCol.lastSyncAt, line),
+      finalSyncAt: read.date(row, dateCol.finalSyncAt, line),
+      completedAt: read.date(row, dateCol.completedAt, line),
+      suspendedAt: read.date(row, dateCol.suspendedAt, line),
+      failedAt: read.date(row, dateCol.failedAt, line),
+      lastUpdateAt: read.date(row, dateCol.lastUpdateAt, line),
       overallMs: read.duration(row, durationCol.overallMs, line),
       inProgressMs,
       queuedMs: read.duration(row, durationCol.queuedMs, line),
@@ -614,6 +742,26 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       message: `${b.count} value(s) in ${column} could not be read (first on line ${b.line}: "${b.example}"); expected ${describeExpected(column)}.`,
     });
   }
+  for (const [column, b] of read.outOfRange) {
+    issues.push({
+      code: 'out-of-range',
+      severity: 'warning',
+      file,
+      line: b.line,
+      path: column,
+      message: `${b.count} value(s) in ${column} are outside what one move can hold (first on line ${b.line}: "${b.example}"); expected ${[...b.rules].join('; or ')}. They are counted as empty.`,
+    });
+  }
+  for (const [column, b] of read.lateDates) {
+    issues.push({
+      code: 'date-out-of-range',
+      severity: 'warning',
+      file,
+      line: b.line,
+      path: column,
+      message: `${b.count} date(s) in ${column} lie outside 1990 to two days from now (first on line ${b.line}: "${b.example}"); they are left empty so they do not stretch the timeline or the ETA.`,
+    });
+  }
   if (duplicates) {
     issues.push({
       code: 'duplicate-move',
@@ -683,6 +831,17 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
     rows: moves.length,
   };
   return { moves, stallColumns, meta, issues };
+}
+
+/** Exports people drop here by mistake, recognised by columns only they have. */
+function recogniseOtherExport(byName: Map<string, number>): string | undefined {
+  const has = (...names: string[]) => names.every((n) => byName.has(normaliseHeader(n)));
+  if (has('SamAccountName', 'DistinguishedName') || has('ObjectGUID', 'SID')) return 'a Get-ADUser export';
+  if (has('onPremisesImmutableId') || has('ImmutableId', 'UserPrincipalName')) return 'an Entra users export';
+  if (has('PrimarySmtpAddress', 'RecipientTypeDetails') && !byName.has('status'))
+    return 'a Get-Mailbox export';
+  if (has('Kind', 'Subject') || has('BadItemKind')) return 'a bad-items export (drop it as bad items)';
+  return undefined;
 }
 
 export function movedBytesOf(

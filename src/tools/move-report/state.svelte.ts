@@ -55,6 +55,10 @@ export class MoveReportState {
     if (result) {
       this.report = result;
       this.table = new MoveTable(result.packed, result.stallColumns);
+    } else if (this.job.status === 'failed') {
+      // An unusable moves file replaces the report with its reason: never the old report under a new file name.
+      this.report = undefined;
+      this.table = undefined;
     }
   }
 

@@ -17,8 +17,18 @@ export type MoveReportIssueCode =
   | 'zone-less-dates'
   | 'duplicate-move'
   | 'not-bad-items'
-  | 'bad-items-unmatched';
+  | 'bad-items-unmatched'
+  | 'binary-file'
+  | 'too-large'
+  | 'no-moves'
+  | 'out-of-range'
+  | 'date-out-of-range'
+  | 'internal-error';
 
+/**
+ * `severity: 'error'` means exactly "this input was rejected": the moves file (then the core throws InputError)
+ * or the bad-items file (then the report is built without it). Warnings and notes never reject anything.
+ */
 export type MoveReportIssue = Issue<MoveReportIssueCode>;
 
 /**
