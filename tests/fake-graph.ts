@@ -10,6 +10,8 @@ export interface SeenRequest {
   /** Path and query as sent. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The request body as text (empty for a GET). */
+  body: string;
 }
 
 export interface FakeAnswer {
@@ -37,7 +39,21 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const requests: SeenRequest[] = [];
   let base = '';
   const server: Server = createServer((req, res) => {
-    const seen: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const answer = (
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+    text: string,
+  ) => {
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: text,
+    };
     requests.push(seen);
     const path = decodeURIComponent(seen.url.split('?')[0]!);
     const answers = routes.get(path);
@@ -49,15 +65,15 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const n = counts.get(path) ?? 0;
     counts.set(path, n + 1);
     const entry = answers[Math.min(n, answers.length - 1)]!;
-    const answer = typeof entry === 'function' ? entry(seen, base) : entry;
-    const body = answer.body;
+    const reply = typeof entry === 'function' ? entry(seen, base) : entry;
+    const body = reply.body;
     const isText = typeof body === 'string';
-    res.writeHead(answer.status ?? 200, {
+    res.writeHead(reply.status ?? 200, {
       'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; odata.metadata=minimal',
-      ...answer.headers,
+      ...reply.headers,
     });
     res.end(body === undefined ? '' : isText ? body : JSON.stringify(body));
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;

@@ -50,6 +50,41 @@ describe.each(transports)('Graph client over %s', (_name, makeTransport) => {
     return { c, clock, tokens };
   }
 
+  it('posts an action as JSON and a text body as given, waits out 429, returns the request-id', async () => {
+    fake.on(
+      '/v1.0/identityProtection/riskyUsers/dismiss',
+      { status: 429, headers: { 'Retry-After': '3' }, body: { error: { code: 'TooManyRequests' } } },
+      { status: 204, headers: { 'request-id': 'rid-204' } },
+    );
+    fake.on('/v1.0/users/jobs@contoso.com/sendMail', { status: 202 });
+    const { c, clock } = client();
+    const r = await c.post('/identityProtection/riskyUsers/dismiss', { userIds: ['u1'] });
+    expect(r).toEqual({ status: 204, body: undefined, requestId: 'rid-204' });
+    expect(clock.waits).toEqual([3000]);
+    const posted = fake.requests.filter((q) => q.method === 'POST');
+    expect(posted).toHaveLength(2);
+    expect(JSON.parse(posted[1]!.body)).toEqual({ userIds: ['u1'] });
+    expect(posted[1]!.headers['content-type']).toMatch(/^application\/json/);
+    expect(posted[1]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    await c.post('/users/jobs@contoso.com/sendMail', 'RnJvbTogYQ==', { contentType: 'text/plain' });
+    const mail = fake.requests.at(-1)!;
+    expect(mail.body).toBe('RnJvbTogYQ==');
+    expect(mail.headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it('names the POST in an error, with the request-id from the header', async () => {
+    fake.on('/v1.0/users/u1/revokeSignInSessions', {
+      status: 403,
+      headers: { 'request-id': 'rid-403' },
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+    });
+    const { c } = client();
+    const e = await c.post('/users/u1/revokeSignInSessions', {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GraphError);
+    expect((e as GraphError).request).toBe('POST /users/u1/revokeSignInSessions');
+    expect((e as GraphError).requestId).toBe('rid-403');
+  });
+
   it('follows @odata.nextLink to the end and reports progress', async () => {
     fake.on('/v1.0/users', (req, base) =>
       req.url.includes('skiptoken=p2')

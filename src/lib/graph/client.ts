@@ -17,13 +17,14 @@ export interface TransportResponse {
 
 export type GraphTransport = (
   url: string,
-  init: { headers: Record<string, string>; signal?: AbortSignal },
+  init: { headers: Record<string, string>; signal?: AbortSignal; method?: 'GET' | 'POST'; body?: string },
 ) => Promise<TransportResponse>;
 
 export const fetchTransport: GraphTransport = (url, init) =>
   fetch(url, {
-    method: 'GET',
+    method: init.method ?? 'GET',
     headers: init.headers,
+    body: init.body,
     signal: init.signal,
     credentials: 'omit',
     cache: 'no-store',
@@ -79,6 +80,24 @@ export interface GraphClient {
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<T>;
   /** A collection, page by page along `@odata.nextLink`. */
   getAll<T = unknown>(path: string, opts?: GetAllOptions): Promise<T[]>;
+  /**
+   * One POST (an action such as `confirmCompromised`, or `sendMail`): objects are sent as JSON, text as it is with
+   * `contentType`. Throttling is waited out like a read; the answer comes back with Graph's request-id.
+   */
+  post<T = unknown>(path: string, body: unknown, opts?: PostOptions): Promise<PostResult<T>>;
+}
+
+export interface PostOptions extends RequestOptions {
+  /** For a text body (sendMail takes base64 MIME as `text/plain`). */
+  contentType?: string;
+}
+
+export interface PostResult<T> {
+  status: number;
+  /** Parsed JSON, text, or undefined for 202/204. */
+  body: T | undefined;
+  /** Graph's `request-id` header, which Microsoft support asks for. */
+  requestId?: string;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -135,7 +154,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return url.startsWith(baseUrl) ? url.slice(baseUrl.length) || '/' : new URL(url).pathname;
   }
 
-  async function send(url: string, opts: RequestOptions, pace = 0): Promise<{ body: string; type: string }> {
+  async function send(
+    url: string,
+    opts: RequestOptions,
+    pace = 0,
+    post?: { body: string; contentType: string },
+  ): Promise<{ body: string; type: string; status: number; requestId?: string }> {
+    const method = post ? 'POST' : 'GET';
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       if (opts.signal?.aborted) throw new DOMException('Cancelled', 'AbortError');
@@ -150,9 +175,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             Accept: 'application/json',
             Prefer: 'include-unknown-enum-members',
             ...opts.headers,
+            ...(post ? { 'Content-Type': post.contentType } : {}),
             Authorization: `Bearer ${token}`,
           },
           signal: opts.signal,
+          ...(post ? { method, body: post.body } : {}),
         });
       } catch (e) {
         if (e instanceof Error && e.name === 'AbortError') throw e;
@@ -163,11 +190,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             'graph.microsoft.com could not be reached (offline, a proxy, or a browser extension blocking it). ' +
             'Check the connection and try again.',
           detail: e instanceof Error ? e.message : String(e),
-          request: `GET ${relative(url).split('?')[0]}`,
+          request: `${method} ${relative(url).split('?')[0]}`,
         });
       }
       if (res.status >= 200 && res.status < 300) {
-        return { body: await res.text(), type: res.headers.get('content-type') ?? '' };
+        return {
+          body: await res.text(),
+          type: res.headers.get('content-type') ?? '',
+          status: res.status,
+          requestId: res.headers.get('request-id') ?? undefined,
+        };
       }
       const text = await res.text().catch(() => '');
       if (res.status === 401 && !refreshed) {
@@ -182,18 +214,25 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             kind: 'http',
             status: res.status,
             message: `Microsoft Graph asked to wait ${Math.round(ms / 1000)} s before the next request. Try again later.`,
-            request: `GET ${relative(url).split('?')[0]}`,
+            request: `${method} ${relative(url).split('?')[0]}`,
           });
         }
         opts.onWait?.(ms, attempt + 1);
         await sleep(ms, opts.signal);
         continue;
       }
-      throw describeHttpError(res.status, text, relative(url));
+      throw describeHttpError(
+        res.status,
+        text,
+        relative(url),
+        method,
+        res.headers.get('request-id') ?? undefined,
+      );
     }
   }
 
   function parse<T>(r: { body: string; type: string }, url: string): T {
+    if (!r.body) return undefined as T;
     if (/json/i.test(r.type) || /^\s*[[{]/.test(r.body)) {
       try {
         return JSON.parse(r.body) as T;
@@ -249,6 +288,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         url = next ? resolve(next) : undefined;
       }
       return items;
+    },
+    async post<T>(path: string, body: unknown, opts: PostOptions = {}): Promise<PostResult<T>> {
+      const url = resolve(path);
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const contentType = typeof body === 'string' ? (opts.contentType ?? 'text/plain') : 'application/json';
+      const r = await send(url, opts, 0, { body: text, contentType });
+      return { status: r.status, body: parse<T | undefined>(r, url), requestId: r.requestId };
     },
   };
 }

@@ -219,9 +219,15 @@ const FORBIDDEN: Record<ReturnType<typeof area>, string> = {
 };
 
 /** Turns an HTTP error from Graph into plain words. `path` is the request path; its query is dropped. */
-export function describeHttpError(status: number, bodyText: string, path: string): GraphError {
+export function describeHttpError(
+  status: number,
+  bodyText: string,
+  path: string,
+  method: 'GET' | 'POST' = 'GET',
+  headerRequestId?: string,
+): GraphError {
   const body = parseErrorBody(bodyText);
-  const request = `GET ${path.split('?')[0]}`;
+  const request = `${method} ${path.split('?')[0]}`;
   const where = area(path);
   const detail = [body.code, body.message].filter(Boolean).join(': ') || bodyText.slice(0, 300);
   let message: string;
@@ -236,7 +242,7 @@ export function describeHttpError(status: number, bodyText: string, path: string
   } else if (status === 400) {
     message = `Microsoft Graph rejected the request as malformed${body.message ? `: ${body.message}` : ''}.`;
   } else if (status === 404) {
-    message = `Microsoft Graph does not know ${request.slice(4)} in this tenant.`;
+    message = `Microsoft Graph does not know ${request.slice(method.length + 1)} in this tenant.`;
   } else if (status === 429) {
     message =
       'Microsoft Graph kept asking to slow down (429) after several waits. Try again in a few minutes.';
@@ -251,7 +257,7 @@ export function describeHttpError(status: number, bodyText: string, path: string
     code: body.code,
     message,
     detail,
-    requestId: body.requestId,
+    requestId: body.requestId ?? headerRequestId,
     request,
   });
 }

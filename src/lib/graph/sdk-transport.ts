@@ -20,13 +20,12 @@ export function sdkTransport(): GraphTransport {
       });
       clients.set(u.origin, client);
     }
-    const res = (await client
+    const request = client
       .api(`${u.pathname}${u.search}`)
       .headers(init.headers)
       .option('signal', init.signal)
       .option('credentials', 'omit')
-      .responseType(ResponseType.RAW)
-      .get()) as TransportResponse;
-    return res;
+      .responseType(ResponseType.RAW);
+    return (await (init.method === 'POST' ? request.post(init.body) : request.get())) as TransportResponse;
   };
 }
