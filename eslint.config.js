@@ -8,6 +8,7 @@ export default ts.config(
     ignores: [
       'dist/',
       'dist-single/',
+      'dist-cli/',
       'node_modules/',
       'test-results/',
       'playwright-report/',
@@ -31,5 +32,16 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    // Type-aware: a promise nobody awaits loses its rejection (a bug the user never sees) and its ordering.
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'tests/**/*.ts', 'bench/**/*.ts', '*.config.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
 );

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The CLI runs the same TypeScript cores as the page, loaded through tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The CLI bundled ahead from src/ (scripts/build-cli.mjs, run by `npm ci` and `npm pack`): starts like plain Node.
+try {
+  await import('../dist-cli/hybrid-toolbox.mjs');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist-cli')) throw e;
+  process.stderr.write(
+    'hybrid-toolbox: the CLI is not built yet: run `npm ci` (or `npm run build:cli`) first.\n',
+  );
+  process.exitCode = 2;
+}

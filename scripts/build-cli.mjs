@@ -1,0 +1,41 @@
+// Bundles the command line ahead from the same sources as the page: src/cli/entry.ts and every tool's command
+// and core, with their libraries, into dist-cli/. Runs on `npm ci` and `npm pack` (the `prepare` script), so the
+// CLI starts like plain Node and the packed package needs no dependencies. `--out <dir>` builds elsewhere.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outAt = process.argv.indexOf('--out');
+const outDir = outAt === -1 ? 'dist-cli' : process.argv[outAt + 1];
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  define: { __APP_VERSION__: JSON.stringify(version) },
+  // Every library goes into the bundle: only Node's own modules stay imports.
+  ssr: { noExternal: true, target: 'node' },
+  build: {
+    ssr: 'src/cli/entry.ts',
+    outDir,
+    emptyOutDir: true,
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    copyPublicDir: false,
+    reportCompressedSize: false,
+    rollupOptions: {
+      output: {
+        format: 'es',
+        entryFileNames: 'hybrid-toolbox.mjs',
+        // A tool's runner is named after its folder: chunks/dmarc-<hash>.mjs.
+        chunkFileNames: (chunk) => {
+          const tool = /src\/tools\/([^/]+)\/cli\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1];
+          return `chunks/${tool ?? chunk.name}-[hash].mjs`;
+        },
+      },
+    },
+  },
+});
