@@ -37,6 +37,7 @@ function report(over: Partial<AggregateReport>): AggregateReport {
       discoveryMethod: '',
     },
     recordCount: 1,
+    isDateOutOfRange: false,
     messages: 0,
     dmarcPass: 0,
     duplicateOf: -1,

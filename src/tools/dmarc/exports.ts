@@ -4,6 +4,8 @@ import type { DmarcResult, FileStatus } from './types.ts';
 
 /** The documented JSON of `hybrid-toolbox dmarc --json` (and the page's JSON download). Field names are stable. */
 export interface DmarcJson {
+  /** `ok`, `partial` (some file rejected) or `unusable` (no report could be read: no figures), with a sentence. */
+  verdict: { status: 'ok' | 'partial' | 'unusable'; message: string };
   files: { path: string; status: FileStatus; reason: string; warnings: string[]; reports: number }[];
   totals: {
     reports: number;
@@ -32,6 +34,7 @@ export interface DmarcJson {
 export function toJson(result: DmarcResult): DmarcJson {
   const t = result.totals;
   return {
+    verdict: { ...result.verdict },
     files: result.files.map((f) => ({
       path: f.path,
       status: f.status,
