@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isInputError, type Issue } from '../lib/issue.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { esc } from './escape.ts';
@@ -14,6 +15,17 @@ export const commands: CommandSpec[] = Object.values(modules)
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+/** Set by the build; from the sources (tests), read from package.json. */
+function version(): string {
+  if (typeof __APP_VERSION__ === 'string') return __APP_VERSION__;
+  try {
+    const url = new URL('../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0';
+  }
+}
 
 /** `path[:line[:col]]: error|warning: message`, the hint indented below; every input-derived part escaped. */
 export function formatIssue(tool: string, i: Issue): string {
@@ -113,6 +125,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   };
   const ctx: RunContext = {
     tool: name,
+    version: version(),
     operands: parsed.operands,
     flag: (f) => parsed.flags.has(f),
     option: (o) => parsed.values.get(o)?.at(-1),

@@ -86,6 +86,8 @@ export interface Output {
 
 export interface RunContext {
   tool: string;
+  /** The product version (package.json), e.g. for the CEF header. */
+  version: string;
   operands: readonly string[];
   flag: (name: string) => boolean;
   /** The last value given for an option. */

@@ -5,8 +5,6 @@ import { analyseRisk } from './core.ts';
 import { render, type OutputFormat } from './formats.ts';
 import type { TriageResult, TriageRules } from './types.ts';
 
-const version = () => (typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0');
-
 export function jsonSummary(result: TriageResult) {
   return {
     users: result.users.map((u) => ({
@@ -84,7 +82,7 @@ export function emit(ctx: RunContext, result: TriageResult): void {
     const out: OutputFormat =
       format === 'tickets' ? (ctx.flag('markdown') ? 'tickets-md' : 'tickets') : (format as OutputFormat);
     const open = result.users.filter((u) => u.isOpen);
-    const text = render(out, result, open, { productVersion: version() });
+    const text = render(out, result, open, { productVersion: ctx.version });
     // Tickets are for people (escaped); SIEM events stay byte-exact.
     if (format === 'tickets') ctx.out.text(text);
     else ctx.out.raw(text);
