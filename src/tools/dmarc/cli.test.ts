@@ -25,7 +25,8 @@ describe('hybrid-toolbox dmarc', () => {
       'reports/2025/broken.xml:1:10: error: The XML is not well-formed: unclosed tag: feedback.\n',
     );
     const json = JSON.parse(out);
-    expect(Object.keys(json)).toEqual(['files', 'totals', 'reports', 'senders']);
+    expect(Object.keys(json)).toEqual(['verdict', 'files', 'totals', 'reports', 'senders']);
+    expect(json.verdict.status).toBe('partial');
     expect(json.files).toEqual([
       {
         path: 'reports/2025/broken.xml',

@@ -77,7 +77,7 @@ describe('immutable-id CLI', () => {
   });
 
   it('writes one CSV row per reading, and one for a value without readings', async () => {
-    const { code, out } = await runCli(['748b2d242c1d4b119c3c1d9e5d8a3b0f', 'x*y', '--csv']);
+    const { code, out } = await runCli(['748b2d242c1d4b119c3c1d9e5d8a3b0f', 'E012345', '--csv']);
     expect(code).toBe(0);
     const lines = out.split('\r\n');
     expect(lines[0]).toBe(
@@ -94,7 +94,7 @@ describe('immutable-id CLI', () => {
         '748b2d242c1d4b119c3c1d9e5d8a3b0f,hex-ambiguous,AD octet string,242d8b74-1d2c-114b-9c3c-1d9e5d8a3b0f,',
       ),
     ).toBe(true);
-    expect(lines[3]!.startsWith('x*y,string-anchor,,,,,,,,x*y,,,')).toBe(true);
+    expect(lines[3]!.startsWith('E012345,string-anchor,,,,,,,,E012345,,,')).toBe(true);
     expect(lines[4]).toBe('');
   });
 
