@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAbortError, isInputError } from '../../lib/issue.ts';
-import { analyseRisk, EXPORT_HINT } from './core.ts';
+import { analyseRisk, EXPORT_HINT, type RiskInput } from './core.ts';
 
 /** Graph v1.0 as `Invoke-MgGraphRequest … | ConvertTo-Json` or Graph Explorer saves it: a page with `value`. */
 const page = (name: string, value: unknown[]) => ({
@@ -88,7 +88,9 @@ describe('analyseRisk: exports in, a triaged queue out', () => {
   });
 
   it('partial rules apply over the defaults', () => {
-    const r = analyseRisk({ files: [riskyUsers, detections], now: NOW, rules: { thresholds: { p1: 95 } } });
+    // As a rules file gives them: only what differs, nested objects included.
+    const rules = JSON.parse('{ "thresholds": { "p1": 95 } }') as RiskInput['rules'];
+    const r = analyseRisk({ files: [riskyUsers, detections], now: NOW, rules });
     expect(r.users[0]!.priority).toBe(2);
     expect(r.rules.thresholds).toEqual({ p1: 95, p2: 50, p3: 25 });
   });
