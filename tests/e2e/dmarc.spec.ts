@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'fflate';
+import { BINARY_STARTS, outlookMail, reportBytes, reportXml } from '../../src/tools/dmarc/hostile-inputs.ts';
 
 /*
  * The whole public corpus (../shared/fixtures/dmarc/real) dropped as a folder, as an admin would. Where the
@@ -22,7 +23,8 @@ const EXPECTED = hasCorpus
       pass: '85.9 %',
       reports: '352',
       duplicates: '13 duplicate(s)',
-      problems: '53',
+      // 37 rejected (SOURCES.md is not a report) and 19 read with warnings.
+      problems: '56',
     }
   : {
       folder: FIXTURES,
@@ -129,7 +131,7 @@ test.describe('DMARC reports', () => {
     const json = await save(/^⤓?JSON$/);
     expect(json.name).toMatch(/^dmarc-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(json.text);
-    expect(Object.keys(doc)).toEqual(['files', 'totals', 'reports', 'senders']);
+    expect(Object.keys(doc)).toEqual(['verdict', 'files', 'totals', 'reports', 'senders']);
     expect(doc.files).toHaveLength(EXPECTED.files);
     expect(doc.totals.messages.toLocaleString('en-US')).toBe(EXPECTED.messages);
 
@@ -168,6 +170,78 @@ test.describe('DMARC reports', () => {
     await expect(table.getByRole('row').filter({ hasText: 'bomb.xml.gz' })).toContainText('compression bomb');
     await expect(table.getByRole('row').filter({ hasText: 'lol.xml' })).toContainText('DOCTYPE');
     await shot(page, testInfo, 'files-hostile');
+  });
+
+  test('hostile and wrong files beside good ones: the good figures stand, each bad file has its verdict', async ({
+    page,
+  }, testInfo) => {
+    await dropFolder(page, FIXTURES);
+    await expect(card(page, 'Messages').locator('.value')).toHaveText('54');
+    await expect(card(page, 'Days with mail').locator('.detail')).toHaveText('2025-01-01 → 2025-01-02');
+    const dir = await mkdtemp(join(tmpdir(), 'dmarc-e2e-hostile-'));
+    const forged = (id: string, parts: Parameters<typeof reportXml>[0]) =>
+      reportXml({ org: 'forged.example', reportId: id, ...parts });
+    await writeFile(join(dir, 'forged-date.xml'), forged('d', { begin: '99999999999999' }));
+    await writeFile(
+      join(dir, 'huge-count.xml'),
+      forged('c', { records: [{ count: '1' + '0'.repeat(39) }, { count: '3' }] }),
+    );
+    await writeFile(
+      join(dir, 'ancient.xml'),
+      forged('a', { begin: '298771200', end: '298857599', records: [{ count: '4' }] }),
+    );
+    await writeFile(
+      join(dir, 'outlook.eml'),
+      outlookMail(reportBytes({ org: 'Outlook.com', reportId: 'o', records: [{ count: '2' }] })),
+    );
+    await writeFile(join(dir, 'screenshot.xml'), new Uint8Array(BINARY_STARTS.png));
+    await writeFile(join(dir, 'empty.xml'), '');
+    await page.getByLabel(/\(folder\)$/).setInputFiles(dir);
+    // 54 + 3 (the sane record beside the 40-digit count) + 4 (1979, counted) + 2 (Outlook.com).
+    await expect(card(page, 'Messages').locator('.value')).toHaveText('63');
+    await expect(card(page, 'Reports').locator('.value')).toHaveText('8');
+    // The 1979 report does not stretch the period.
+    await expect(card(page, 'Days with mail').locator('.detail')).toHaveText('2025-01-01 → 2025-01-02');
+    await expect(card(page, 'Files with problems').locator('.value')).toHaveText('5');
+    await expect(card(page, 'Files with problems').locator('.detail')).toHaveText(
+      '3 rejected, 2 with 2 warning(s), 0 skipped',
+    );
+    await expect(page.getByRole('status').filter({ hasText: 'Some files could not be read.' })).toContainText(
+      '3 file(s) or member(s) could not be read',
+    );
+    await expect(page.getByRole('region', { name: 'Files that could not be read' })).toContainText(
+      '3 errors, 0 warnings',
+    );
+    await shot(page, testInfo, 'overview-hostile');
+    await page.getByRole('tab', { name: /^Files/ }).click();
+    const table = page.getByRole('table', { name: 'Files' });
+    const row = (name: string) => table.getByRole('row').filter({ hasText: name });
+    await expect(row('forged-date.xml')).toContainText('Rejected');
+    await expect(row('forged-date.xml')).toContainText('is not a date');
+    await expect(row('screenshot.xml')).toContainText('is a PNG image');
+    await expect(row('empty.xml')).toContainText('is empty');
+    await expect(row('huge-count.xml')).toContainText('more than one record can hold');
+    await expect(row('ancient.xml')).toContainText('before 1990');
+    // Outlook.com's HTML body is not a report part: only the attachment has a verdict, and it is fine.
+    await expect(row('outlook.eml')).toHaveCount(1);
+    await expect(row('outlook.eml')).toContainText('OK');
+    await expect(page.getByRole('region', { name: 'Problems in the files' })).toContainText(
+      '3 errors, 2 warnings',
+    );
+    await shot(page, testInfo, 'files-hostile-values');
+  });
+
+  test('nothing usable: a banner says so and no figures are shown', async ({ page }, testInfo) => {
+    const dir = await mkdtemp(join(tmpdir(), 'dmarc-e2e-unusable-'));
+    await writeFile(join(dir, 'report.xml'), new Uint8Array(BINARY_STARTS.pdf));
+    await writeFile(join(dir, 'export.csv'), 'Source IP,Count\r\n192.0.2.1,4\r\n');
+    await page.getByLabel(/\(folder\)$/).setInputFiles(dir);
+    const banner = page.getByRole('alert').filter({ hasText: 'No DMARC report could be read.' });
+    await expect(banner).toBeVisible({ timeout: 60_000 });
+    await expect(banner).toContainText('report.xml is a PDF document');
+    await expect(banner).toContainText('neither XML, zip, gzip nor a saved mail');
+    await expect(card(page, 'Messages')).toHaveCount(0);
+    await shot(page, testInfo, 'unusable');
   });
 
   test('dark theme and keyboard: the tabs move with the arrow keys', async ({ page }, testInfo) => {

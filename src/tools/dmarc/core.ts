@@ -375,7 +375,7 @@ function runVerdict(files: FileVerdict[], reports: number): RunVerdict {
       message:
         files.length === 0
           ? 'No files were given.'
-          : `No DMARC aggregate report could be read from the ${files.length.toLocaleString('en-US')} file(s) and member(s) given${rejected ? ` (${rejected.toLocaleString('en-US')} rejected)` : ''}: there are no figures to show.`,
+          : `None of the ${files.length.toLocaleString('en-US')} file(s) and member(s) given holds a readable aggregate report${rejected ? ` (${rejected.toLocaleString('en-US')} rejected)` : ''}: there are no figures to show.`,
     };
   }
   if (rejected) {

@@ -276,7 +276,7 @@ describe('unusable input', () => {
     expect(r.verdict).toEqual({
       status: 'unusable',
       message:
-        'No DMARC aggregate report could be read from the 8 file(s) and member(s) given (8 rejected): there are no figures to show.',
+        'None of the 8 file(s) and member(s) given holds a readable aggregate report (8 rejected): there are no figures to show.',
     });
     expect(r.totals.reports).toBe(0);
   });
