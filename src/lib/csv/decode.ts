@@ -1,4 +1,4 @@
-import type { Issue } from '../issue.ts';
+import { InputError, type Issue } from '../issue.ts';
 import { decodeWindows1252 } from '../text/windows-1252.ts';
 
 export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'ascii';
@@ -41,12 +41,39 @@ function decodeUtf16(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): stri
 }
 
 /**
+ * The longest string V8 (Chrome, Edge, Node) can build: 2^29 − 24 UTF-16 units, about 512 MiB of ASCII or ANSI
+ * text and 1 GiB of UTF-16. A file that cannot become one string is refused before decoding, with the cap.
+ */
+export const MAX_TEXT_LENGTH = 2 ** 29 - 24;
+
+const MIB = 1024 * 1024;
+
+function refuseTooLarge(bytes: Uint8Array, file: string | undefined, isUtf16: boolean): void {
+  const units = isUtf16 ? Math.floor(bytes.length / 2) : bytes.length;
+  if (units <= MAX_TEXT_LENGTH) return;
+  const name = file ?? 'The file';
+  throw new InputError({
+    code: 'too-large',
+    severity: 'error',
+    file,
+    message: `${name} is ${Math.round(bytes.length / MIB).toLocaleString('en')} MiB: more text than one file can hold here (${isUtf16 ? '1,024 MiB for UTF-16' : '512 MiB for UTF-8 or ANSI; 1,024 MiB for UTF-16'}). Export it in parts (for example one file per OU with -SearchBase, or per domain) and give all the parts together.`,
+  });
+}
+
+/**
  * Decodes an export the way Windows tools write them: BOM first (PowerShell 5.1 `-Encoding Unicode` is UTF-16LE
  * with BOM, `UTF8` has a BOM), then BOM-less UTF-16, then strict UTF-8, then windows-1252 (Excel "CSV" on a
  * western Windows). PowerShell 5.1's default for Export-Csv is ASCII, which silently turns non-ASCII letters into `?`.
  */
 export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
   const issues: DecodedText['issues'] = [];
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : sniffUtf16(bytes);
+  refuseTooLarge(bytes, file, utf16 !== undefined);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom', issues };
   }
@@ -56,7 +83,6 @@ export function decodeText(bytes: Uint8Array, file?: string): DecodedText {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     return { text: decodeUtf16('utf-16be', bytes.subarray(2)), encoding: 'utf-16be', issues };
   }
-  const utf16 = sniffUtf16(bytes);
   if (utf16) return { text: decodeUtf16(utf16, bytes), encoding: utf16, issues };
   let text: string;
   try {

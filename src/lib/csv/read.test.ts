@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { readCsv, sniffDelimiter, findColumn, type Delimiter } from './read.ts';
+import {
+  MAX_COLUMNS,
+  MAX_VALUE_LENGTH,
+  readCsv,
+  sniffDelimiter,
+  findColumn,
+  type Delimiter,
+} from './read.ts';
 import { isInputError } from '../issue.ts';
 
 const utf16le = (s: string, bom = true) => {
@@ -148,9 +155,120 @@ describe('readCsv on PowerShell exports', () => {
   });
 });
 
-/** What readCsv promises, written straight on Papa Parse: its records, the header trimmed, blank lines skipped. */
+describe('readCsv on messy line endings and stray characters', () => {
+  const header = '"id","name","note"';
+  const row = (i: number) => `"${i}","user ${i}","x"`;
+
+  it('keeps every row when the first half ends lines with CRLF and the second half with LF', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => row(i));
+    const text = [header, ...rows.slice(0, 5)].join('\r\n') + '\r\n' + rows.slice(5).join('\n') + '\n';
+    const t = readCsv(text, { file: 'mixed.csv' });
+    expect(t.rows.map((r) => r[0])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(t.lines).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(t.issues).toEqual([]);
+  });
+
+  it('reads old Mac line endings (lone CR) and counts them as lines', () => {
+    const t = readCsv('a,b\r1,2\r3,4\r');
+    expect(t.rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+    expect(t.lines).toEqual([2, 3]);
+  });
+
+  it('keeps line breaks inside quoted values, whatever the file uses outside them', () => {
+    const t = readCsv('"a","b"\n"1","two\r\nlines"\r\n"2","x"\r"3","y"\n');
+    expect(t.rows).toEqual([
+      ['1', 'two\r\nlines'],
+      ['2', 'x'],
+      ['3', 'y'],
+    ]);
+    expect(t.lines).toEqual([2, 4, 5]);
+  });
+
+  it('skips the #TYPE line and blank lines before the header in a CR-only file', () => {
+    const t = readCsv('#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\r"a";"b"\r"1";"2"\r');
+    expect(t.meta).toMatchObject({
+      typeName: 'Selected.Microsoft.ActiveDirectory.Management.ADUser',
+      delimiter: ';',
+      headerLine: 3,
+    });
+    expect(t.rows).toEqual([['1', '2']]);
+  });
+
+  it('removes NUL characters and says how many', () => {
+    const t = readCsv('a,b\n1,2\n3,4\n\0\0\0\0', { file: 'cut.csv' });
+    expect(t.rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+    const nul = t.issues.find((i) => i.code === 'nul-bytes')!;
+    expect(nul).toMatchObject({ severity: 'warning', file: 'cut.csv' });
+    expect(nul.message).toMatch(/holds 4 NUL characters; they were removed/);
+  });
+
+  it('reads two exports joined into one file: the second BOM and header are dropped, every user kept', () => {
+    const one = `${header}\r\n${row(1)}\r\n${row(2)}\r\n`;
+    const two = `\ufeff${header}\r\n${row(3)}\r\n`;
+    const bytes = new TextEncoder().encode(`\ufeff${one}${two}`);
+    const t = readCsv(bytes, { file: 'joined.csv' });
+    expect(t.rows.map((r) => r[0])).toEqual(['1', '2', '3']);
+    expect(t.lines).toEqual([2, 3, 5]);
+    expect(t.issues.map((i) => [i.code, i.line])).toEqual([
+      ['stray-bom', undefined],
+      ['repeated-header', 4],
+    ]);
+  });
+
+  it('names duplicate headers and the columns they are in', () => {
+    const t = readCsv('"Id","Mail","mail","Name","ID"\n1,a,b,c,2\n', { file: 'dup.csv' });
+    const dup = t.issues.find((i) => i.code === 'duplicate-header')!;
+    expect(dup.message).toBe(
+      'The header names "Id" (columns 1, 5), "Mail" (columns 2, 3) more than once; the first column of each name is used.',
+    );
+    expect(findColumn(t.headers, 'mail')).toBe(1);
+  });
+
+  it('cuts a value longer than the cap and says on which line', () => {
+    const long = 'x'.repeat(MAX_VALUE_LENGTH + 10);
+    for (const quoted of [false, true]) {
+      const text = `a,b\n1,${quoted ? `"${long}"` : long}\n2,y\n`;
+      const t = readCsv(text, { file: 'long.csv' });
+      expect(t.rows.map((r) => r[1]!.length)).toEqual([MAX_VALUE_LENGTH, 1]);
+      expect(t.issues.map((i) => [i.code, i.line])).toEqual([['value-too-long', 2]]);
+    }
+  });
+
+  it('cuts the rest of a file after an unterminated quote to the cap instead of holding it whole', () => {
+    const text = `a,b\n1,"never closed\n${'2,y\n'.repeat(300_000)}`;
+    const t = readCsv(text, { file: 'quote.csv' });
+    expect(t.rows[0]![1]!.length).toBe(MAX_VALUE_LENGTH);
+    expect(t.issues.map((i) => i.code).sort()).toEqual(['csv-quotes', 'value-too-long']);
+  });
+
+  it('reads at most the column cap of a header', () => {
+    const head = Array.from({ length: MAX_COLUMNS + 5 }, (_, i) => `c${i}`).join(',');
+    const t = readCsv(`${head}\n1,2\n`, { file: 'wide.csv', maxRowIssues: 0 });
+    expect(t.headers).toHaveLength(MAX_COLUMNS);
+    expect(t.issues[0]).toMatchObject({ code: 'too-large', line: 1 });
+  });
+});
+
+/** Every line break as one LF: how readCsv reads CRLF, LF and lone CR, mixed in one text. */
+const lf = (s: string) => s.replace(/\r\n?/g, '\n');
+
+/**
+ * What readCsv promises, written straight on Papa Parse: its records of the text with every line break made one
+ * LF (Papa Parse knows one line ending per text), the header trimmed, blank lines and repeated headers skipped.
+ */
 function papaReference(body: string, delimiter: Delimiter) {
-  const parsed = Papa.parse<string[]>(body, { delimiter, header: false, skipEmptyLines: false });
+  const parsed = Papa.parse<string[]>(lf(body), {
+    delimiter,
+    newline: '\n',
+    header: false,
+    skipEmptyLines: false,
+  });
   const [head = [], ...records] = parsed.data;
   const headers = head.map((h) => h.trim());
   const rows: string[][] = [];
@@ -161,6 +279,8 @@ function papaReference(body: string, delimiter: Delimiter) {
     const start = line;
     line += 1 + row.reduce((n, cell) => n + cell.split('\n').length - 1, 0);
     if (k === 0 || (row.length === 1 && row[0] === '')) continue;
+    if (headers.length > 1 && row.length === headers.length && row.every((v, i) => v.trim() === headers[i]))
+      continue;
     if (row.length !== headers.length) widthLines.push(start);
     rows.push(headers.map((_, i) => row[i] ?? ''));
     lines.push(start);
@@ -204,8 +324,8 @@ describe('readCsv splits records exactly as Papa Parse does', () => {
         const ref = papaReference(text, d);
         const skipped = prefix.split('\n').length - 1;
         expect(t.meta.headerLine).toBe(1 + skipped);
-        expect(t.headers).toEqual(ref.headers);
-        expect(t.rows).toEqual(ref.rows);
+        expect(t.headers.map(lf)).toEqual(ref.headers);
+        expect(t.rows.map((row) => row.map(lf))).toEqual(ref.rows);
         expect(t.lines).toEqual(ref.lines.map((l) => l + skipped));
         expect(t.rowCount).toBe(ref.rows.length);
         expect(t.issues.filter((i) => i.code === 'row-width').map((i) => i.line)).toEqual(
@@ -215,6 +335,35 @@ describe('readCsv splits records exactly as Papa Parse does', () => {
         expect(quotes.map((m) => Number(/record (\d+)/.exec(m)![1]))).toEqual(ref.quoteRecords);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reads records joined with any mix of CRLF, LF and CR exactly as the same records joined with LF', () => {
+    const value = fc.oneof(
+      fc.constantFrom('', 'a', 'b c', 'Müller, Jörg', 'CN=Doe\\, John,OU=Sales'),
+      fc.constantFrom('"two\r\nlines"', '"lf\nonly"', '"say ""hi"""', '"a,b"'),
+    );
+    const record = fc.array(value, { minLength: 1, maxLength: 4 });
+    const ending = fc.constantFrom('\r\n', '\n', '\r');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(record, ending), { minLength: 1, maxLength: 30 }), (records) => {
+        // A CR ending before an empty record's LF would make one CRLF: one line break, as intended.
+        fc.pre(
+          !records.some(
+            ([, e], k) => e === '\r' && records[k + 1]?.[0].join(',') === '' && records[k + 1]?.[1] === '\n',
+          ),
+        );
+        const mixed = records.map(([r, e]) => r.join(',') + e).join('');
+        const plain = records.map(([r]) => r.join(',') + '\n').join('');
+        fc.pre(records.some(([r]) => r.join(',') !== ''));
+        const a = readCsv(mixed, { maxRowIssues: 1000 });
+        const b = readCsv(plain, { maxRowIssues: 1000 });
+        expect(a.headers).toEqual(b.headers);
+        expect(a.rows).toEqual(b.rows);
+        expect(a.lines).toEqual(b.lines);
+        expect(a.issues).toEqual(b.issues);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -74,35 +74,40 @@ export function sniffDelimiter(headerLine: string): Delimiter {
   return best;
 }
 
+/** Line breaks in a value Papa Parse read from normalised text, where every break is one `\n`. */
 function countNewlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
   return n;
 }
 
-type Newline = '\r\n' | '\n' | '\r';
-
-/**
- * Papa Parse's own line-ending guess (first MiB, quoted values removed), so the fast reader below splits records
- * exactly where Papa Parse would: with `\r\n` files a lone `\n` inside an unquoted value is data.
- */
-export function guessNewline(text: string): Newline {
-  const input = text.substring(0, 1024 * 1024).replace(/"([^]*?)"/gm, '');
-  const r = input.split('\r');
-  const n = input.split('\n');
-  if (r.length === 1 || (n.length > 1 && n[0]!.length < r[0]!.length)) return '\n';
-  let withN = 0;
-  for (const part of r) if (part.charCodeAt(0) === 10) withN++;
-  return withN >= r.length / 2 ? '\r\n' : '\r';
+/** The first CR or LF at or after `from`, or -1; for the few short lines before the header. */
+function lineBreakAt(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
 }
+
+/** Where the text goes on after the line break at `at`: past CRLF, LF or a lone CR. */
+function afterBreak(text: string, at: number): number {
+  return at + (text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10 ? 2 : 1);
+}
+
+/** The longest value kept, in UTF-16 units (1 Mi characters); longer values are cut there, with a warning. */
+export const MAX_VALUE_LENGTH = 1 << 20;
+/** The most header columns read; columns past it are ignored, with a warning. */
+export const MAX_COLUMNS = 10_000;
 
 const IRREGULAR = -1;
 
 /**
- * Reads records the way Papa Parse does (RFC 4180 quoting, `""` escapes, the guessed line ending), without its
- * per-value regular expression and per-chunk arrays: cells go into one reused buffer. It handles well-formed
- * input only: at anything Papa Parse would report or forgive (a quote not followed by a delimiter or line end,
- * an unterminated quote) it stops at the start of that record and Papa Parse reads the rest.
+ * Reads records as RFC 4180 does (`""` escapes), with one difference real exports need: every line break outside
+ * quotes ends a record — CRLF, LF or a lone CR, mixed freely in one file (files joined, or edited on different
+ * systems), so no record swallows the next. Cells go into one reused buffer. It handles well-formed input only:
+ * at a quote not followed by a delimiter or line end, or one never closed, it stops at the start of that record
+ * and Papa Parse reads the rest.
  */
 class RecordReader {
   pos = 0;
@@ -112,22 +117,22 @@ class RecordReader {
   cells: string[] = [];
   width = 0x7fffffff;
   keep: Uint8Array | null = null;
+  /** Values of the last record that were cut at MAX_VALUE_LENGTH. */
+  cut = 0;
   readonly #text: string;
   readonly #len: number;
   readonly #delim: number;
-  readonly #nl0: number;
-  readonly #nlLen: number;
   #nextLf: number;
+  #nextCr: number;
 
   /** Reads `text` from `start`: the whole decoded text, not a slice of it, so every character is one load. */
-  constructor(text: string, start: number, delimiter: Delimiter, newline: Newline) {
+  constructor(text: string, start: number, delimiter: Delimiter) {
     this.#text = text;
     this.#len = text.length;
     this.#delim = delimiter.charCodeAt(0);
-    this.#nl0 = newline.charCodeAt(0);
-    this.#nlLen = newline.length;
     this.pos = start;
     this.#nextLf = text.indexOf('\n', start);
+    this.#nextCr = text.indexOf('\r', start);
   }
 
   /** Reads one record: its number of values, 0 at the end, IRREGULAR (pos unchanged) where Papa Parse must take over. */
@@ -135,8 +140,6 @@ class RecordReader {
     const text = this.#text;
     const len = this.#len;
     const delim = this.#delim;
-    const nl0 = this.#nl0;
-    const isCrLf = this.#nlLen === 2;
     const cells = this.cells;
     const width = this.width;
     const keep = this.keep;
@@ -144,6 +147,7 @@ class RecordReader {
     if (start >= len) return 0;
     let pos = start;
     let n = 0;
+    this.cut = 0;
     for (;;) {
       const isWanted = n < width && (keep === null || keep[n] === 1);
       let end: number;
@@ -159,7 +163,7 @@ class RecordReader {
         end = close + 1;
         if (end < len) {
           const c = text.charCodeAt(end);
-          if (c !== delim && !(c === nl0 && (!isCrLf || text.charCodeAt(end + 1) === 10))) return IRREGULAR;
+          if (c !== delim && c !== 10 && c !== 13) return IRREGULAR;
         }
         if (isWanted) {
           value = text.substring(pos + 1, close);
@@ -169,10 +173,14 @@ class RecordReader {
         end = pos;
         while (end < len) {
           const c = text.charCodeAt(end);
-          if (c === delim || (c === nl0 && (!isCrLf || text.charCodeAt(end + 1) === 10))) break;
+          if (c === delim || c === 10 || c === 13) break;
           end++;
         }
         if (isWanted) value = text.substring(pos, end);
+      }
+      if (value.length > MAX_VALUE_LENGTH) {
+        value = value.slice(0, MAX_VALUE_LENGTH);
+        this.cut++;
       }
       if (n < width) cells[n] = value;
       n++;
@@ -186,22 +194,31 @@ class RecordReader {
         continue;
       }
       this.end = end;
-      this.pos = end + this.#nlLen;
+      this.pos = afterBreak(text, end);
       break;
     }
     return n;
   }
 
-  /** Line feeds inside the last record (multi-line values), for physical line numbers. */
+  /** Line breaks inside the last record (multi-line values): every LF, and every CR not followed by LF. */
   spannedLines(start: number): number {
+    const text = this.#text;
+    const end = this.end;
     let n = 0;
     let lf = this.#nextLf;
-    if (lf !== -1 && lf < start) lf = this.#text.indexOf('\n', start);
-    while (lf !== -1 && lf < this.end) {
+    if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+    while (lf !== -1 && lf < end) {
       n++;
-      lf = this.#text.indexOf('\n', lf + 1);
+      lf = text.indexOf('\n', lf + 1);
     }
     this.#nextLf = lf;
+    let cr = this.#nextCr;
+    if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+    while (cr !== -1 && cr < end) {
+      if (text.charCodeAt(cr + 1) !== 10) n++;
+      cr = text.indexOf('\r', cr + 1);
+    }
+    this.#nextCr = cr;
     return n;
   }
 
@@ -212,6 +229,53 @@ class RecordReader {
     return span === 0 || (span === 2 && this.#text.charCodeAt(start) === 34);
   }
 }
+
+/**
+ * NUL characters (a file cut off while being written, or bytes of another encoding) and byte-order marks inside
+ * the text (files joined into one) are removed, and said so: either would otherwise sit invisibly inside a value.
+ */
+function cleanText(text: string, file: string | undefined, issues: Issue<CsvIssueCode>[]): string {
+  let out = text;
+  if (out.indexOf('\0') !== -1) {
+    const before = out.length;
+    out = out.replaceAll('\0', '');
+    issues.push({
+      code: 'nul-bytes',
+      severity: 'warning',
+      file,
+      message: `The file holds ${(before - out.length).toLocaleString('en')} NUL characters; they were removed. A file cut off while it was written, or bytes of another encoding, leave them: check its last rows.`,
+    });
+  }
+  if (out.indexOf('\ufeff') !== -1) {
+    const before = out.length;
+    out = out.replaceAll('\ufeff', '');
+    issues.push({
+      code: 'stray-bom',
+      severity: 'warning',
+      file,
+      message: `The file holds ${before - out.length} byte-order mark(s) (U+FEFF) after its start; they were removed. Files joined into one carry the second file's mark.`,
+    });
+  }
+  return out;
+}
+
+/** Header names that occur more than once (compared as `findColumn` compares them), with their 1-based columns. */
+function duplicateHeaders(headers: readonly string[]): { name: string; columns: number[] }[] {
+  const seen = new Map<string, number[]>();
+  headers.forEach((h, i) => {
+    if (!h) return;
+    const k = normName(h);
+    const list = seen.get(k);
+    if (list) list.push(i + 1);
+    else seen.set(k, [i + 1]);
+  });
+  const out: { name: string; columns: number[] }[] = [];
+  for (const columns of seen.values())
+    if (columns.length > 1) out.push({ name: headers[columns[0]! - 1]!, columns });
+  return out;
+}
+
+const normName = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
 
 /**
  * Reads a CSV export as Windows admins produce them: any encoding `decodeText` knows, an optional `#TYPE` line,
@@ -233,21 +297,23 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
     issues.push(...decoded.issues);
   }
 
+  text = cleanText(text, file, issues);
+
   // Skip leading blank lines and the #TYPE line; remember how many physical lines that was.
   let offset = 0;
   let headerLine = 1;
   let typeName: string | undefined;
   for (;;) {
-    const end = text.indexOf('\n', offset);
-    const line = text.slice(offset, end === -1 ? text.length : end).replace(/\r$/, '');
+    const end = lineBreakAt(text, offset);
+    const line = text.slice(offset, end === -1 ? text.length : end);
     if (line.trim() === '' && end !== -1) {
-      offset = end + 1;
+      offset = afterBreak(text, end);
       headerLine++;
       continue;
     }
     if (line.startsWith('#TYPE ') && end !== -1) {
       typeName = line.slice(6).trim();
-      offset = end + 1;
+      offset = afterBreak(text, end);
       headerLine++;
       continue;
     }
@@ -262,10 +328,9 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
       message: 'The file has no header row and no data.',
     });
   }
-  const firstLineEnd = body.indexOf('\n');
+  const firstLineEnd = lineBreakAt(text, offset);
   const delimiter =
-    opts.delimiter ?? sniffDelimiter(firstLineEnd === -1 ? body : body.slice(0, firstLineEnd));
-  const newline = guessNewline(body);
+    opts.delimiter ?? sniffDelimiter(text.slice(offset, firstLineEnd === -1 ? text.length : firstLineEnd));
 
   let headers: string[] | undefined;
   let firstRow: string[] | undefined;
@@ -279,12 +344,58 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   const maxRowIssues = opts.maxRowIssues ?? 20;
   const total = body.length;
   const onRow = opts.onRow;
-  const reader = new RecordReader(text, offset, delimiter, newline);
+  const reader = new RecordReader(text, offset, delimiter);
+
+  let cutIssues = 0;
+  let repeats = 0;
+  /** A column to compare first when looking for a repeated header row: one that is read in every row. */
+  let probe = 0;
+  const noteCut = (startLine: number, n: number) => {
+    cutIssues += n;
+    if (cutIssues - n < maxRowIssues) {
+      issues.push({
+        code: 'value-too-long',
+        severity: 'warning',
+        file,
+        line: startLine,
+        message: `Line ${startLine} has a value longer than ${MAX_VALUE_LENGTH.toLocaleString('en')} characters; it was cut there (an unbalanced quote can make the rest of a file one value).`,
+      });
+    }
+  };
+  /** True for a data row that repeats the header: two exports joined into one file. */
+  const isHeaderAgain = (cells: readonly string[], count: number, width: number): boolean => {
+    const h = headers!;
+    const p = cells[probe]!;
+    if (width < 2 || count !== width || p.length < h[probe]!.length || p.trim() !== h[probe]) return false;
+    const mask: Uint8Array | null = firstRow ? keep : null;
+    for (let k = 0; k < width; k++) if ((!mask || mask[k]) && cells[k]!.trim() !== h[k]) return false;
+    return true;
+  };
 
   /** The header, or one data row of `count` values in `cells` (which may be reused once this returns). */
   const take = (cells: string[], count: number, startLine: number): void => {
     if (!headers) {
+      if (count > MAX_COLUMNS) {
+        issues.push({
+          code: 'too-large',
+          severity: 'warning',
+          file,
+          line: startLine,
+          message: `The header has ${count.toLocaleString('en')} columns; only the first ${MAX_COLUMNS.toLocaleString('en')} are read.`,
+        });
+        count = MAX_COLUMNS;
+      }
       headers = cells.slice(0, count).map((h) => h.trim());
+      const duplicates = duplicateHeaders(headers);
+      if (duplicates.length) {
+        issues.push({
+          code: 'duplicate-header',
+          severity: 'warning',
+          file,
+          line: startLine,
+          message: `The header names ${duplicates.map((d) => `"${d.name}" (columns ${d.columns.join(', ')})`).join(', ')} more than once; the first column of each name is used.`,
+        });
+      }
       const wanted = opts.columns?.(headers);
       if (wanted) {
         keep = new Uint8Array(headers.length);
@@ -293,9 +404,25 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
       // The first data row is read whole; `keep` applies from the second.
       reader.width = headers.length;
       reader.cells = Array.from({ length: headers.length }, () => '');
+      probe = keep ? Math.max(0, keep.indexOf(1)) : 0;
       return;
     }
     const width = headers.length;
+    const at = cells[probe]!.length - headers[probe]!.length;
+    if (at >= 0 && at <= 8 && (at === 0 ? cells[probe] === headers[probe] : true)) {
+      if (isHeaderAgain(cells, count, width)) {
+        if (++repeats === 1) {
+          issues.push({
+            code: 'repeated-header',
+            severity: 'warning',
+            file,
+            line: startLine,
+            message: `Line ${startLine} repeats the header row (were two exports joined into one file?); it is not read as a user.`,
+          });
+        }
+        return;
+      }
+    }
     if (count !== width) {
       widthIssues++;
       if (widthIssues <= maxRowIssues) {
@@ -337,6 +464,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
     const startLine = line;
     line += 1 + reader.spannedLines(start);
     if (headers && reader.isBlank(start, count)) continue;
+    if (reader.cut) noteCut(startLine, reader.cut);
     take(reader.cells, count, startLine);
     if (reader.pos >= nextCheck) {
       nextCheck = reader.pos + CHUNK;
@@ -349,9 +477,12 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   if (fallbackAt !== -1 && !opts.signal?.aborted) {
     const buffer: string[] = [];
     let recordsBefore = records;
-    Papa.parse<string[]>(fallbackAt ? text.slice(fallbackAt) : text, {
+    // Papa Parse knows one line ending per text: every CRLF and lone CR becomes LF, as the reader above reads them.
+    let rest = fallbackAt ? text.slice(fallbackAt) : text;
+    if (rest.indexOf('\r') !== -1) rest = rest.replace(/\r\n?/g, '\n');
+    Papa.parse<string[]>(rest, {
       delimiter,
-      newline,
+      newline: '\n',
       header: false,
       skipEmptyLines: false,
       chunkSize: CHUNK,
@@ -375,9 +506,18 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
         for (const row of result.data) {
           const startLine = line;
           let spanned = 0;
-          for (const cell of row) if (cell.indexOf('\n') !== -1) spanned += countNewlines(cell);
+          let cut = 0;
+          for (let k = 0; k < row.length; k++) {
+            const cell = row[k]!;
+            if (cell.indexOf('\n') !== -1) spanned += countNewlines(cell);
+            if (cell.length > MAX_VALUE_LENGTH) {
+              row[k] = cell.slice(0, MAX_VALUE_LENGTH);
+              cut++;
+            }
+          }
           line += 1 + spanned;
           if (headers && row.length === 1 && row[0] === '') continue;
+          if (cut) noteCut(startLine, cut);
           if (!headers) {
             take(row, row.length, startLine);
             continue;
@@ -400,6 +540,22 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
       severity: 'error',
       file,
       message: 'The file has no header row.',
+    });
+  }
+  if (cutIssues > maxRowIssues) {
+    issues.push({
+      code: 'value-too-long',
+      severity: 'warning',
+      file,
+      message: `${cutIssues - maxRowIssues} more values were cut at ${MAX_VALUE_LENGTH.toLocaleString('en')} characters.`,
+    });
+  }
+  if (repeats > 1) {
+    issues.push({
+      code: 'repeated-header',
+      severity: 'warning',
+      file,
+      message: `The header row repeats ${repeats} times in all; none of them is read as a user.`,
     });
   }
   if (widthIssues > maxRowIssues) {
@@ -426,10 +582,9 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
  * (`mS-DS-ConsistencyGuid` = `msDsConsistencyGuid`). Returns -1 when absent.
  */
 export function findColumn(headers: readonly string[], ...names: string[]): number {
-  const norm = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
-  const wanted = names.map(norm);
+  const wanted = names.map(normName);
   for (const w of wanted) {
-    const i = headers.findIndex((h) => norm(h) === w);
+    const i = headers.findIndex((h) => normName(h) === w);
     if (i !== -1) return i;
   }
   return -1;

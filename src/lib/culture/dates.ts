@@ -130,3 +130,22 @@ export function formatIso(p: DateParts): string {
   const ms = p.millisecond ? `.${pad(p.millisecond, 3)}` : '';
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${ms}`;
 }
+
+/** The range a JavaScript Date holds: ±100,000,000 days around 1970. */
+const MAX_INSTANT = 8.64e15;
+
+/** True when `ms` is a time a Date can hold; `new Date(ms).toISOString()` throws for any other number. */
+export function isInstant(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_INSTANT;
+}
+
+/**
+ * The plausible range of a date in an identity or mail export: nothing before 1990, nothing more than two days
+ * ahead of now (clock skew and time zones). Outside it is a wrong clock or a forged file: warn, do not trust.
+ */
+export const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+export const FUTURE_SLACK_MS = 2 * 86_400_000;
+
+export function isPlausibleInstant(ms: number, now = Date.now()): boolean {
+  return ms >= EARLIEST_PLAUSIBLE && ms <= now + FUTURE_SLACK_MS;
+}

@@ -201,23 +201,43 @@ function checkSpaces(out: AttributeFinding[], ad: number, attribute: string, val
   }
 }
 
+/** Files whose export has no (usable) column for an attribute: a blank there is not the user's defect. */
+export interface NotExported {
+  upn?: ReadonlySet<string>;
+  displayName?: ReadonlySet<string>;
+}
+
 export function checkAttributes(
   ad: readonly AdUser[],
   isCandidate: readonly boolean[],
   upnConflictUsers: ReadonlySet<number>,
+  notExported: NotExported = {},
 ): AttributeFinding[] {
   const out: AttributeFinding[] = [];
-  for (let i = 0; i < ad.length; i++) if (isCandidate[i]) checkUser(ad[i]!, upnConflictUsers.has(i), out);
+  const noUpn = notExported.upn?.size ? notExported.upn : undefined;
+  const noName = notExported.displayName?.size ? notExported.displayName : undefined;
+  for (let i = 0; i < ad.length; i++) {
+    if (!isCandidate[i]) continue;
+    const u = ad[i]!;
+    checkUser(u, upnConflictUsers.has(i), out, !noUpn?.has(u.file), !noName?.has(u.file));
+  }
   return out;
 }
 
-function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[]): void {
+function checkUser(
+  u: AdUser,
+  isInUpnConflict: boolean,
+  out: AttributeFinding[],
+  hasUpn: boolean,
+  hasDisplayName: boolean,
+): void {
   const ui = u.i;
   const upn = u.upn;
   checkSpaces(out, ui, 'userPrincipalName', upn);
   const us = trimmedStart(upn);
   const ue = trimmedEnd(upn, us);
   if (us === ue) {
+    if (!hasUpn) return checkRest(u, out, hasDisplayName);
     add(
       out,
       ui,
@@ -246,7 +266,11 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
   } else {
     checkUpn(out, u, upn, us, ue, isInUpnConflict);
   }
+  checkRest(u, out, hasDisplayName);
+}
 
+function checkRest(u: AdUser, out: AttributeFinding[], hasDisplayName: boolean): void {
+  const ui = u.i;
   const mail = u.mail;
   checkSpaces(out, ui, 'mail', mail);
   const ms = trimmedStart(mail);
@@ -280,7 +304,8 @@ function checkUser(u: AdUser, isInUpnConflict: boolean, out: AttributeFinding[])
 
   const dn = u.displayName;
   checkSpaces(out, ui, 'displayName', dn);
-  if (trimmedStart(dn) === dn.length)
+  // A display name that was not exported is said once for the file, not once per user.
+  if (trimmedStart(dn) === dn.length && (hasDisplayName || dn))
     add(
       out,
       ui,

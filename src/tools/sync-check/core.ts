@@ -502,7 +502,12 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   const upnConflictUsers = new Set<number>();
   for (const g of conflicts.duplicateUpn) for (const i of g.ad) upnConflictUsers.add(i);
   for (const x of conflicts.upnVsOtherUsersProxy) upnConflictUsers.add(x.upnOwner);
-  const attributes = checkAttributes(ad, c.isCandidate, upnConflictUsers);
+  const notExported = (field: string) =>
+    new Set(mappings.filter((m) => m.kind === 'ad' && !m.refused && !hasField(m, field)).map((m) => m.file));
+  const attributes = checkAttributes(ad, c.isCandidate, upnConflictUsers, {
+    upn: notExported('upn'),
+    displayName: notExported('displayName'),
+  });
   const softMatches = findSoftMatches(ad, entra, c);
   const diagnosis = diagnose(ad, entra, c, {
     hasConsistencyGuidColumn: isUsable(mappings, 'ad', 'consistencyGuid'),

@@ -3,12 +3,16 @@
  * ISO from `ToString('o')` and Graph, and `/Date(ms)/` from Windows PowerShell 5.1's ConvertTo-Json.
  */
 import {
+  EARLIEST_PLAUSIBLE,
+  FUTURE_SLACK_MS,
+  isInstant,
   detectDateOrder,
   formatIso,
   parseDateParts,
   toEpochMs,
   type DateOrder,
 } from '../../lib/culture/dates.ts';
+import type { Issue } from '../../lib/issue.ts';
 
 export interface DateColumn {
   order: DateOrder;
@@ -35,14 +39,16 @@ export interface ParsedDate {
  */
 export function parseDate(value: unknown, order: DateOrder, assumeUtc: boolean): ParsedDate | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return { iso: new Date(value).toISOString(), ms: value };
+  if (typeof value === 'number')
+    return isInstant(value) ? { iso: new Date(value).toISOString(), ms: value } : null;
   if (typeof value !== 'string') return null;
   const v = value.trim();
   if (!v) return null;
   const ms = MS_DATE.exec(v);
   if (ms) {
+    // /Date(n)/ can carry any number of digits: one Date cannot hold is no date at all.
     const n = Number(ms[1]);
-    return { iso: new Date(n).toISOString(), ms: n };
+    return isInstant(n) ? { iso: new Date(n).toISOString(), ms: n } : null;
   }
   const p = parseDateParts(v, order);
   if (!p) return null;
@@ -51,4 +57,108 @@ export function parseDate(value: unknown, order: DateOrder, assumeUtc: boolean):
     return { iso: new Date(t).toISOString(), ms: t };
   }
   return { iso: formatIso(p), ms: null };
+}
+
+/** The first run of exactly four digits: the year in every culture's date format; -1 when there is none. */
+function yearOf(v: string): number {
+  let run = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) run++;
+    else {
+      if (run === 4) return Number(v.slice(i - 4, i));
+      run = 0;
+    }
+  }
+  return run === 4 ? Number(v.slice(v.length - 4)) : -1;
+}
+
+/**
+ * Range checks for one date column of one file: values outside 1990 … now + 2 days are kept and warned about;
+ * values that are no date (or one Date cannot hold) are counted as dropped. One warning each per column.
+ */
+export class DateCheck {
+  implausible = 0;
+  unreadable = 0;
+  #implausibleExample?: { value: string; line: number | null };
+  #unreadableExample?: { value: string; line: number | null };
+  readonly #latest: number;
+  readonly #lastIso: string;
+  readonly #firstIso = new Date(EARLIEST_PLAUSIBLE).toISOString();
+  readonly #safeFrom = 1991;
+  readonly #safeTo: number;
+
+  constructor(
+    readonly order: DateOrder,
+    readonly assumeUtc: boolean,
+    now = Date.now(),
+  ) {
+    this.#latest = now + FUTURE_SLACK_MS;
+    this.#lastIso = new Date(this.#latest).toISOString();
+    this.#safeTo = new Date(now).getUTCFullYear() - 1;
+  }
+
+  /** A value kept as text (AD whenCreated, Entra createdDateTime). */
+  text(value: string, line: number | null): void {
+    if (!value) return;
+    const year = yearOf(value);
+    if (year >= this.#safeFrom && year <= this.#safeTo) return;
+    const d = parseDate(value, this.order, this.assumeUtc);
+    if (!d) {
+      if (value.trim()) this.#noteUnreadable(value, line);
+      return;
+    }
+    const ms = d.ms ?? Date.parse(`${d.iso}Z`);
+    if (!(ms >= EARLIEST_PLAUSIBLE && ms <= this.#latest)) this.#noteImplausible(value, line);
+  }
+
+  /** A value already read to ISO text (`null`: unreadable when `raw` held something). */
+  iso(iso: string | null, raw: unknown, line: number | null): void {
+    if (iso === null) {
+      if (raw !== null && raw !== undefined && raw !== '' && String(raw).trim())
+        this.#noteUnreadable(String(raw), line);
+      return;
+    }
+    // toISOString of years past 9999 starts with + or -, which sorts before any digit.
+    if (iso < this.#firstIso || iso > this.#lastIso) this.#noteImplausible(iso, line);
+  }
+
+  #noteImplausible(value: string, line: number | null): void {
+    this.implausible++;
+    this.#implausibleExample ??= { value, line };
+  }
+
+  #noteUnreadable(value: string, line: number | null): void {
+    this.unreadable++;
+    this.#unreadableExample ??= { value, line };
+  }
+
+  issues(file: string, column: string): Issue<'bad-date'>[] {
+    const out: Issue<'bad-date'>[] = [];
+    const at = (e: { line: number | null }) => (e.line === null ? '' : ` on line ${e.line}`);
+    const quote = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+    const e = this.#implausibleExample;
+    if (e) {
+      out.push({
+        code: 'bad-date',
+        severity: 'warning',
+        file,
+        path: column,
+        line: e.line ?? undefined,
+        message: `${this.implausible} ${column} value${this.implausible === 1 ? ' is' : 's are'} before 1990 or after ${this.#lastIso.slice(0, 10)} (e.g. ${quote(e.value)}${at(e)}): kept as written, but check the exporting machine's clock or the file.`,
+      });
+    }
+    const u = this.#unreadableExample;
+    if (u) {
+      out.push({
+        code: 'bad-date',
+        severity: 'warning',
+        file,
+        path: column,
+        line: u.line ?? undefined,
+        message: `${this.unreadable} ${column} value${this.unreadable === 1 ? ' is' : 's are'} not a date this tool can read or hold (e.g. ${quote(u.value)}${at(u)}): ${this.unreadable === 1 ? 'it is' : 'they are'} treated as empty.`,
+      });
+    }
+    return out;
+  }
 }

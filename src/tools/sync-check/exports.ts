@@ -8,7 +8,7 @@ import { readCsv } from '../../lib/csv/read.ts';
 import type { RunOptions } from '../../lib/issue.ts';
 import { consistencyGuidOf, immutableIdKey, objectGuidOf } from './anchors.ts';
 import { detectDateOrder } from '../../lib/culture/dates.ts';
-import { dateColumn, parseDate } from './dates.ts';
+import { DateCheck, dateColumn, parseDate } from './dates.ts';
 import { commandFor } from './export-commands.ts';
 import { GuidColumn } from './guid-column.ts';
 import type {
@@ -70,6 +70,7 @@ export const AD_CONSEQUENCE: Partial<Record<AdField, string>> = {
   sam: 'the default sync rules on sAMAccountName (none, MSOL_, AAD_, SUPPORT_388945a0) cannot be applied',
   upn: 'UPN conflicts, UPN checks and soft matches on UPN are not detectable',
   mail: 'duplicate mail values are not detectable',
+  displayName: 'blank or too long display names are not checked',
   mailNickname: 'the SystemMailbox{…} and CAS_…} sync rules cannot be applied',
   objectGuid: 'no AD user can be matched to Entra',
   consistencyGuid:
@@ -617,6 +618,11 @@ export function adFromCsv(
       message: `No ${fields.whenCreated} value shows whether the day or the month comes first; read as ${created.order === 'dmy' ? 'day/month' : 'month/day'}.`,
     });
   }
+  if (created) {
+    const check = new DateCheck(created.order, false);
+    for (const u of users) check.text(u.whenCreated, u.line);
+    issues.push(...check.issues(file, fields.whenCreated!));
+  }
   const sample = created ? users.find((u) => u.whenCreated.trim()) : undefined;
   if (created && sample && parseDate(sample.whenCreated, created.order, false)?.ms === null) {
     issues.push({
@@ -693,15 +699,22 @@ function blockedToEnabled(block: boolean | null): boolean | null {
 /** Sync times repeat (one per sync cycle): each distinct text is read once. */
 class SyncTimes {
   readonly #cache = new Map<string, string | null>();
-  constructor(readonly order: DateColumnOrder) {}
-  read(v: unknown): string | null {
+  readonly check: DateCheck;
+  constructor(readonly order: DateColumnOrder) {
+    this.check = new DateCheck(order, true);
+  }
+  read(v: unknown, line: number | null): string | null {
+    let iso: string | null | undefined;
     if (typeof v !== 'string')
-      return v === null || v === undefined ? null : (parseDate(v, this.order, true)?.iso ?? null);
-    let iso = this.#cache.get(v);
-    if (iso === undefined) {
-      iso = parseDate(v, this.order, true)?.iso ?? null;
-      this.#cache.set(v, iso);
+      iso = v === null || v === undefined ? null : (parseDate(v, this.order, true)?.iso ?? null);
+    else {
+      iso = this.#cache.get(v);
+      if (iso === undefined) {
+        iso = parseDate(v, this.order, true)?.iso ?? null;
+        this.#cache.set(v, iso);
+      }
     }
+    this.check.iso(iso, v, line);
     return iso;
   }
 }
@@ -757,7 +770,7 @@ function makeEntraUser(v: EntraValues, i: number, file: string, line: number | n
       typeof created === 'string'
         ? created
         : typeof created === 'number'
-          ? new Date(created).toISOString()
+          ? (parseDate(created, 'ymd', true)?.iso ?? '')
           : '',
   };
 }
@@ -826,7 +839,7 @@ export function entraFromCsv(
       anchors.push(u.anchor);
       if (raw.lastSync < 0) return;
       if (times) {
-        u.lastSync = times.read(cells[raw.lastSync]);
+        u.lastSync = times.read(cells[raw.lastSync], line);
         return;
       }
       lastSyncText.push(cells[raw.lastSync]!);
@@ -836,7 +849,7 @@ export function entraFromCsv(
         const format = detectDateOrder(lastSyncText);
         if (format && !format.isGuessed) {
           times = new SyncTimes(format.order);
-          for (let r = 0; r < n; r++) users[r]!.lastSync = times.read(lastSyncText[r]);
+          for (let r = 0; r < n; r++) users[r]!.lastSync = times.read(lastSyncText[r], users[r]!.line);
           lastSyncText.length = 0;
         }
       }
@@ -915,12 +928,16 @@ export function entraFromCsv(
     for (const u of users) u.lastSync = null;
   } else if (!times) {
     times = new SyncTimes(dateColumn(lastSyncText).order);
-    for (let r = 0; r < users.length; r++) users[r]!.lastSync = times.read(lastSyncText[r]);
+    for (let r = 0; r < users.length; r++) users[r]!.lastSync = times.read(lastSyncText[r], users[r]!.line);
   }
-  mapping.dateOrders = {
-    lastSync: times.order,
-    created: c.created >= 0 ? dateColumn(users.map((u) => u.created)).order : 'ymd',
-  };
+  if (c.lastSync >= 0) issues.push(...times.check.issues(file, fields.lastSync!));
+  const createdOrder = c.created >= 0 ? dateColumn(users.map((u) => u.created)).order : 'ymd';
+  if (c.created >= 0) {
+    const check = new DateCheck(createdOrder, true);
+    for (const u of users) check.text(u.created, u.line);
+    issues.push(...check.issues(file, fields.created!));
+  }
+  mapping.dateOrders = { lastSync: times.order, created: createdOrder };
   return { users, mapping, issues, keys, anchors };
 }
 
@@ -952,6 +969,7 @@ export function entraFromObjects(
   const values = new Map<EntraField, unknown>();
   const fieldNames = Object.keys(ENTRA_ALIASES) as EntraField[];
   const times = new SyncTimes('ymd');
+  const created = new DateCheck('ymd', true);
   for (let r = 0; r < objects.length; r++) {
     const o = objects[r]!;
     values.clear();
@@ -972,10 +990,15 @@ export function entraFromObjects(
     const v = {} as EntraValues;
     for (const f of fieldNames) v[f] = values.get(f);
     const u = makeEntraUser(v, start + r, file, null);
-    u.lastSync = times.read(v.lastSync);
+    u.lastSync = times.read(v.lastSync, null);
+    if (typeof v.created === 'number') created.iso(u.created || null, v.created, null);
+    else created.text(u.created, null);
     users[r] = u;
   }
-  const issues: SyncIssue[] = [];
+  const issues: SyncIssue[] = [
+    ...times.check.issues(file, fields.lastSync ?? ENTRA_ALIASES.lastSync[0]!),
+    ...created.issues(file, fields.created ?? ENTRA_ALIASES.created[0]!),
+  ];
   const unusable: UnusableColumn[] = [];
   let isUnsure = false;
   for (const f of Object.keys(ENTRA_CONSEQUENCE) as EntraField[]) {
