@@ -110,7 +110,9 @@ export function ruleFilterReason(u: AdUser, hasSamColumn: boolean | ReadonlySet<
     return 'mailNickname starts with SystemMailbox{ (Exchange system mailbox)';
   if (n0 === 99 && nick.toUpperCase().startsWith('CAS_') && nick.includes('}'))
     return 'mailNickname is an Exchange CAS_{…} system mailbox';
-  if (u.recipientTypeDetails !== null && (u.recipientTypeDetails & EXCHANGE_SYSTEM_MASK) !== 0) {
+  const type = u.recipientTypeDetails;
+  // The mask's bits are all below 2^32; larger values (team and remote mailboxes) would wrap in `&`.
+  if (type !== null && type < 2 ** 32 && (type & EXCHANGE_SYSTEM_MASK) !== 0) {
     return `msExchRecipientTypeDetails ${u.recipientTypeDetails} is an Exchange system object`;
   }
   if (u.dn.indexOf('\\0') !== -1 && /\\0ACNF:/i.test(u.dn))

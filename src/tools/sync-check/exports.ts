@@ -395,11 +395,13 @@ function cell(cells: readonly string[], k: number): string {
   return k < 0 ? '' : (cells[k] ?? '');
 }
 
-/** msExchRecipientTypeDetails: a whole number, else null. */
+/** msExchRecipientTypeDetails: a whole number Number holds exactly (its values reach 2^40), else null. */
 function readWholeNumber(value: string): number | null {
   if (!value) return null;
   const t = value.trim();
-  return t && /^\d+$/.test(t) ? Number(t) : null;
+  if (!t || t.length > 16 || !/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 /** `value`, or `same` when both hold the same text: one string kept instead of two (mail is usually the UPN). */
@@ -488,6 +490,8 @@ export function adFromCsv(
   const pending: PendingRow[] = [];
   const badGuids: { line: number; value: string }[] = [];
   let badGuidCount = 0;
+  let badNumbers = 0;
+  let badNumber: { line: number; value: string } | undefined;
   const containers = new Containers();
   const keys = new GuidColumn();
   const anchors = new GuidColumn();
@@ -510,6 +514,10 @@ export function adFromCsv(
       const u = adUser(cells, raw, start + users.length, file, line, containers);
       if (u.objectGuid === null && raw.objectGuid >= 0 && cells[raw.objectGuid]) {
         if (++badGuidCount <= 5) badGuids.push({ line, value: cells[raw.objectGuid]! });
+      }
+      if (u.recipientTypeDetails === null && raw.recipientTypeDetails >= 0) {
+        const v = cells[raw.recipientTypeDetails]!;
+        if (v && v.trim() && !isTypeNameValue(v) && ++badNumbers === 1) badNumber = { line, value: v };
       }
       users.push(u);
       keys.push(u.objectGuid, false);
@@ -606,6 +614,16 @@ export function adFromCsv(
         message: `${badGuidCount - 5} more objectGUID values are not GUIDs.`,
       });
     }
+  }
+  if (badNumber && c.recipientTypeDetails >= 0) {
+    issues.push({
+      code: 'bad-number',
+      severity: 'warning',
+      file,
+      line: badNumber.line,
+      path: fields.recipientTypeDetails ?? undefined,
+      message: `${badNumbers} ${fields.recipientTypeDetails} value${badNumbers === 1 ? ' is' : 's are'} not a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString('en')} (e.g. ${JSON.stringify(badNumber.value.slice(0, 40))} on line ${badNumber.line}): read as empty.`,
+    });
   }
   const created = c.whenCreated >= 0 ? dateColumn(users.map((u) => u.whenCreated)) : undefined;
   if (created) mapping.dateOrders.whenCreated = created.order;

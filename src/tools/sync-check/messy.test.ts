@@ -189,3 +189,18 @@ describe('a column that was not exported is said once, not once per user', () =>
     expect(r.adRule).toEqual(['', 'no sAMAccountName', '']);
   });
 });
+
+describe('numbers past what is exact', () => {
+  it('reads msExchRecipientTypeDetails only as an exact whole number, without 32-bit wrap-around', () => {
+    const guid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const types = ['4096', '8589934592', '4294971392', '99999999999999999999999', 'x12'];
+    const ad = ['"DistinguishedName","ObjectGUID","SamAccountName","msExchRecipientTypeDetails"'];
+    types.forEach((t, n) => ad.push(`"CN=U${n},OU=Users,DC=contoso,DC=com","${guid(n + 1)}","u${n}","${t}"`));
+    const r = analyse({ ad: [enc('ad.csv', ad.join('\r\n'))] });
+    expect(r.ad.map((u) => u.recipientTypeDetails)).toEqual([4096, 8589934592, 4294971392, null, null]);
+    expect(r.adRule.map((rule) => rule !== '')).toEqual([true, false, false, false, false]);
+    const bad = r.issues.filter((i) => i.code === 'bad-number');
+    expect(bad.map((i) => [i.line, i.path])).toEqual([[5, 'msExchRecipientTypeDetails']]);
+    expect(bad[0]!.message).toMatch(/^2 msExchRecipientTypeDetails values are not a whole number/);
+  });
+});

@@ -14,6 +14,7 @@ export type SyncIssueCode =
   | 'no-users'
   | 'no-usable-file'
   | 'bad-date'
+  | 'bad-number'
   | 'bad-json'
   | 'not-users'
   | 'incomplete-pages'
