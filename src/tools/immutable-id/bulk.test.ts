@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../lib/csv/read.ts';
-import { columnValues, convertAll, guessIdColumn, summarise } from './bulk.ts';
+import { columnValues, convertAll, guessIdColumn, readIdFile, summarise } from './bulk.ts';
 
 const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
 
@@ -81,5 +81,63 @@ describe('summarise', () => {
     return convertAll(results).then((r) =>
       expect(summarise(r)).toEqual({ values: 5, ids: 2, ambiguous: 1, anchors: 2, invalid: 1 }),
     );
+  });
+});
+
+describe('readIdFile: each dropped file inside its own boundary', () => {
+  const enc = new TextEncoder();
+  // The first bytes of a real PNG: signature, IHDR, then binary chunk data.
+  const PNG = new Uint8Array([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x08, 0x06, 0x00, 0x00, 0x00, 0x5c, 0x72, 0xa8, 0x66, 0x0a,
+    0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01,
+  ]);
+
+  it('reads a Get-ADUser export and picks ObjectGUID', () => {
+    const f = readIdFile('users.csv', enc.encode(AD_EXPORT), readCsv);
+    expect(f.issues).toEqual([]);
+    expect(f.table!.headers[f.column]).toBe('ObjectGUID');
+    expect(f.table!.name).toBe('users.csv');
+  });
+
+  it('rejects a PNG renamed .csv as binary instead of reading its chunks as anchors', () => {
+    const f = readIdFile('ids.csv', PNG, readCsv);
+    expect(f.table).toBeUndefined();
+    expect(f.issues).toEqual([
+      expect.objectContaining({
+        code: 'binary-file',
+        severity: 'error',
+        message: 'ids.csv is a PNG image, not a CSV or text file with one ID per line.',
+        hint: expect.stringContaining('Get-ADUser -Filter *'),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['an empty file', new Uint8Array(), 'empty-file', /ids\.csv is empty/],
+    [
+      'a header without rows',
+      enc.encode('"SamAccountName","ObjectGUID"\r\n'),
+      'no-rows',
+      /header \(SamAccountName, ObjectGUID\) but no rows/,
+    ],
+    [
+      'a workbook',
+      new Uint8Array([0x50, 0x4b, 3, 4, ...enc.encode('xl/worksheets/sheet1.xml')]),
+      'binary-file',
+      /Excel workbook/,
+    ],
+  ])('gives no table for %s, only the reason', (_, bytes, code, message) => {
+    const f = readIdFile('ids.csv', bytes, readCsv);
+    expect(f.table).toBeUndefined();
+    expect(f.issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+    ]);
+  });
+
+  it('counts free text as not an ID, so a column of prose is never "0 invalid"', async () => {
+    const t = readCsv('Comment\r\nhello world\r\nplease call me\r\nE012345\r\n');
+    const s = summarise(await convertAll(columnValues(t.rows, 0)));
+    expect(s).toEqual({ values: 3, ids: 0, ambiguous: 0, anchors: 1, invalid: 2 });
   });
 });

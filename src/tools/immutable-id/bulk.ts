@@ -1,5 +1,71 @@
-import { throwIfAborted, type RunOptions } from '../../lib/issue.ts';
+import type { CsvTable, ReadCsvOptions } from '../../lib/csv/read.ts';
+import { unusableInput } from '../../lib/files/sniff.ts';
+import { isAbortError, isInputError, throwIfAborted, type Issue, type RunOptions } from '../../lib/issue.ts';
 import { convertId, type IdKind, type IdResult } from './core.ts';
+
+export const ID_EXPORT_HINT = [
+  'Get-ADUser -Filter * | Select-Object SamAccountName,ObjectGUID |',
+  '  Export-Csv ad-ids.csv -NoTypeInformation -Encoding UTF8',
+  'Get-MgUser -All -Property userPrincipalName,onPremisesImmutableId | Select-Object UserPrincipalName,OnPremisesImmutableId |',
+  '  Export-Csv entra-ids.csv -NoTypeInformation -Encoding UTF8',
+].join('\n');
+
+export interface IdFile {
+  /** The table when the file was a readable CSV with at least one row. */
+  table?: CsvTable & { name: string };
+  /** The column whose values look most like IDs. */
+  column: number;
+  /** Why the file was not used (severity error), or notes on reading it. */
+  issues: Issue[];
+}
+
+/**
+ * Reads a dropped file for bulk conversion inside its own boundary: empty, binary (a PNG renamed .csv, a
+ * workbook) and header-only files give an error and no table, so nothing from them is shown as IDs. `read` is
+ * the CSV reader, passed in so that Papa Parse loads with the first file, not with the page.
+ */
+export function readIdFile(
+  name: string,
+  bytes: Uint8Array,
+  read: (bytes: Uint8Array, opts: ReadCsvOptions) => CsvTable,
+): IdFile {
+  const unusable = unusableInput(name, bytes, {
+    expected: 'a CSV or text file with one ID per line',
+    hint: ID_EXPORT_HINT,
+  });
+  if (unusable) return { column: 0, issues: [unusable] };
+  try {
+    const t = read(bytes, { file: name });
+    if (!t.rows.length) {
+      return {
+        column: 0,
+        issues: [
+          ...t.issues,
+          {
+            code: 'no-rows',
+            severity: 'error',
+            file: name,
+            message: `${name} has a header (${t.headers.slice(0, 5).join(', ')}) but no rows: there is nothing to convert.`,
+            hint: ID_EXPORT_HINT,
+          },
+        ],
+      };
+    }
+    return { table: { ...t, name }, column: Math.max(0, guessIdColumn(t.headers, t.rows)), issues: t.issues };
+  } catch (e) {
+    if (isAbortError(e)) throw e;
+    const issue: Issue = isInputError(e)
+      ? { ...e.issue, hint: e.issue.hint ?? ID_EXPORT_HINT }
+      : {
+          code: 'unreadable',
+          severity: 'error',
+          file: name,
+          message: `${name} could not be read: ${e instanceof Error ? e.message : String(e)}`,
+          hint: ID_EXPORT_HINT,
+        };
+    return { column: 0, issues: [issue] };
+  }
+}
 
 /** Kinds that show a column holds IDs; plain strings and junk do not. */
 const ID_LIKE: ReadonlySet<IdKind> = new Set<IdKind>([

@@ -57,11 +57,12 @@ describe('commands for text and string anchors', () => {
   });
 
   it('quotes a string anchor for OData and PowerShell', () => {
-    const r = convertId("O'Brien$1");
+    // A mail address set as the ImmutableID may hold ' and $ (both are legal in its local part).
+    const r = convertId("o'brien$1@contoso.com");
     expect(r.kind).toBe('string-anchor');
     expect(anchorCommands(r).map((c) => c.code)).toEqual([
-      `Get-MgUser -Filter "onPremisesImmutableId eq 'O''Brien\`$1'"`,
-      "https://graph.microsoft.com/v1.0/users?$filter=onPremisesImmutableId%20eq%20'O''Brien%241'",
+      `Get-MgUser -Filter "onPremisesImmutableId eq 'o''brien\`$1@contoso.com'"`,
+      "https://graph.microsoft.com/v1.0/users?$filter=onPremisesImmutableId%20eq%20'o''brien%241%40contoso.com'",
     ]);
   });
 

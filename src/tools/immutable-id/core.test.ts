@@ -229,6 +229,36 @@ describe('text and string anchors', () => {
     }
     expect(convertId('E012345').note).toContain('As base64 it would decode to 5 bytes that are not text');
   });
+
+  it.each([
+    ['hello world', 'free text with spaces, not an ID'],
+    ['Please reset my password', 'free text with spaces, not an ID'],
+    ['hello', 'a word without digits, not an ID'],
+    ['helloworld', 'a word without digits, not an ID'],
+    ['x*y', "'*' is in no ID form"],
+    ['<script>', "'<' is in no ID form"],
+    ['IHDR\u0001\u0002', 'a control character is in no ID form'],
+    ['A1'.repeat(40), '80 characters in one token, more than an ID has'],
+  ])('says %j is not an ID, and what a plain string anchor is', (v, why) => {
+    const r = convertId(v);
+    expect(r.kind).toBe('invalid');
+    expect(r.error).toMatch(
+      new RegExp(`^${why.replace(/[*()]/g, '\\$&')}\\. A plain string anchor is one token`),
+    );
+    expect(r.text).toBeUndefined();
+  });
+
+  it('accepts the anchors people really set: numbers, logon names, mail addresses, in any script', () => {
+    for (const v of [
+      '4711',
+      'EMP-000123',
+      'j_doe',
+      'jürgen.müller',
+      "o'brien@contoso.com",
+      'Ada.Lovelace@münchen.de',
+    ])
+      expect(convertId(v).kind, v).toBe('string-anchor');
+  });
 });
 
 describe('errors say exactly why', () => {

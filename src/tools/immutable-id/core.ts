@@ -541,7 +541,38 @@ function fromBase64(v: string, isExplicit = false): IdResult {
   );
 }
 
+/** A mail address or UPN, as set by hand for third-party federation. */
+const MAIL =
+  /^[^\s@"(),:;<>[\]\\]{1,64}@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u;
+/** One token of letters and digits, optionally joined by `.`, `_` or `-`. */
+const TOKEN = /^[\p{L}\p{N}](?:[\p{L}\p{N}._-]*[\p{L}\p{N}])?$/u;
+const DIGIT = /\p{N}/u;
+const SEPARATOR = /[._-]/;
+const WHITESPACE = /\s/;
+const PLAUSIBLE =
+  'A plain string anchor is one token an identity system issued: an employeeID or other number such as E012345, ' +
+  'a logon name with a separator such as john.smith, or a mail address set as the ImmutableID.';
+
+/**
+ * Why a value that is no GUID form cannot be a plain string anchor either, or undefined when it can. Plausible:
+ * a mail address or UPN (up to 256 characters), or one token of at most 64 letters and digits (joined by `.`,
+ * `_`, `-`) that has a digit or a separator. Free text, lone words and punctuation are "not an ID".
+ */
+export function implausibleAnchor(v: string): string | undefined {
+  if (v.length <= 256 && MAIL.test(v)) return undefined;
+  if (WHITESPACE.test(v)) return `free text with spaces, not an ID. ${PLAUSIBLE}`;
+  if (v.length > 64) return `${v.length} characters in one token, more than an ID has. ${PLAUSIBLE}`;
+  if (!TOKEN.test(v)) {
+    const odd = [...v].find((c) => !/[\p{L}\p{N}._-]/u.test(c));
+    return `${odd && odd.charCodeAt(0) >= 32 ? `'${odd}'` : 'a control character'} is in no ID form. ${PLAUSIBLE}`;
+  }
+  if (!DIGIT.test(v) && !SEPARATOR.test(v)) return `a word without digits, not an ID. ${PLAUSIBLE}`;
+  return undefined;
+}
+
 function stringAnchor(v: string, extra?: string): IdResult {
+  const why = implausibleAnchor(v);
+  if (why) return invalid(v, why);
   return result(v, {
     kind: 'string-anchor',
     text: v,

@@ -24,17 +24,15 @@ export type IdRow = Record<CsvColumn, string>;
 /** One row per reading; a result without readings (anchor, invalid) still gets one row. */
 export function toRows(results: readonly IdResult[]): IdRow[] {
   const rows: IdRow[] = [];
+  // Literal objects of one shape: spreading a shared base made every row a slow dictionary object.
   for (const r of results) {
-    const base = {
-      input: r.input,
-      kind: r.kind,
-      text: r.text ?? '',
-      error: r.error ?? '',
-      note: r.note ?? '',
-    };
+    const text = r.text ?? '';
+    const error = r.error ?? '';
+    const note = r.note ?? '';
     if (r.readings.length === 0) {
       rows.push({
-        ...base,
+        input: r.input,
+        kind: r.kind,
         as: '',
         guid: '',
         immutableId: '',
@@ -42,12 +40,16 @@ export function toRows(results: readonly IdResult[]): IdRow[] {
         ldapFilter: '',
         connectorSpaceDn: '',
         bigEndianGuid: '',
+        text,
+        error,
         cloudSid: '',
+        note,
       });
     }
     for (const g of r.readings) {
       rows.push({
-        ...base,
+        input: r.input,
+        kind: r.kind,
         as: g.as,
         guid: g.guid,
         immutableId: g.immutableId,
@@ -55,7 +57,10 @@ export function toRows(results: readonly IdResult[]): IdRow[] {
         ldapFilter: g.ldapFilter,
         connectorSpaceDn: g.connectorSpaceDn,
         bigEndianGuid: g.bigEndianGuid,
+        text,
+        error,
         cloudSid: g.cloudSid,
+        note,
       });
     }
   }
