@@ -6,7 +6,7 @@ import {
   type UnpackItem,
   type UnpackLimits,
 } from '../../lib/files/unpack.ts';
-import { unusableInput } from '../../lib/files/sniff.ts';
+import { sniffBinary, unusableInput, type BinaryKind } from '../../lib/files/sniff.ts';
 import { decodeXml } from '../../lib/xml/decode.ts';
 import {
   buildDispositions,
@@ -51,6 +51,11 @@ export interface DmarcOptions extends RunOptions {
 }
 
 const EXPECTED = 'a DMARC aggregate report (XML, zip, gzip or a saved mail)';
+
+const ADVICE: Partial<Record<BinaryKind, string>> = {
+  ole: 'An Outlook message (.msg) cannot be read here: save the report attachment itself (.zip, .gz or .xml), or the mail as .eml, and drop that.',
+  xlsx: 'Drop the reports themselves (.xml, .zip, .gz or saved mails), not a workbook made from them.',
+};
 
 /** An input whose bytes are read when its turn comes, so that thousands of dropped files are not all in memory. */
 export interface LazyFile {
@@ -164,6 +169,10 @@ function isInlineReport(bytes: Uint8Array, contentType: string): boolean {
 function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Collector): void {
   const unusable = unusableInput(name, bytes, { expected: EXPECTED, accepts: ['zip', 'gzip'] });
   if (unusable) {
+    // The generic advice is about CSV exports; for reports, say where the report is.
+    const advice = unusable.code === 'binary-file' ? ADVICE[sniffBinary(bytes) ?? 'binary'] : undefined;
+    const end = unusable.message.indexOf(`, not ${EXPECTED}.`);
+    if (advice && end > 0) unusable.message = `${unusable.message.slice(0, end)}, not ${EXPECTED}. ${advice}`;
     c.files.push(verdictFrom(name, name, [unusable], 0));
     return;
   }

@@ -200,6 +200,12 @@ describe('containers', () => {
     expect(r.totals.reports).toBe(alone.totals.reports + 5);
   });
 
+  it('member and attachment names cannot carry control or text-direction characters', async () => {
+    const zip = zipSync({ 'a\u001b[2J\u202egpj.xml': reportBytes({ reportId: 'n' }) });
+    const r = await run([{ name: 'n.zip', bytes: zip }]);
+    expect(r.files.map((f) => [f.path, f.status])).toEqual([['n.zip > a\ufffd[2J\ufffdgpj.xml', 'ok']]);
+  });
+
   it('a zip member with a wrong CRC-32 is rejected; its neighbour is read', async () => {
     const zip = zipWithBadCrc({
       'flipped.xml': reportBytes({ reportId: 'z1' }),
@@ -269,6 +275,19 @@ describe('unusable input', () => {
       ],
     ]);
     expect(r.verdict.status).toBe('partial');
+  });
+
+  it('an Outlook .msg or a workbook is told where the report is, not how to make a CSV', async () => {
+    const msg = new Uint8Array(512);
+    msg.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    const r = await run([
+      { name: 'Report.msg', bytes: msg },
+      { name: 'r.xlsx', bytes: xlsxBytes() },
+    ]);
+    expect(r.files.map((f) => f.reason)).toEqual([
+      'Report.msg is an old Office document (.xls/.doc) or Outlook .msg, not a DMARC aggregate report (XML, zip, gzip or a saved mail). An Outlook message (.msg) cannot be read here: save the report attachment itself (.zip, .gz or .xml), or the mail as .eml, and drop that.',
+      'r.xlsx is an Excel workbook (.xlsx), not a DMARC aggregate report (XML, zip, gzip or a saved mail). Drop the reports themselves (.xml, .zip, .gz or saved mails), not a workbook made from them.',
+    ]);
   });
 
   it('when nothing usable was given the run says so, with no figures', async () => {
