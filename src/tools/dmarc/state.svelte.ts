@@ -6,6 +6,9 @@ import type { DmarcJob, DmarcJobResult } from './worker.ts';
 import type { DmarcRecord } from './types.ts';
 import DmarcWorker from './worker.ts?worker';
 
+/** Files posted to the worker per message. */
+const STAGE_SLICE = 200;
+
 export type DmarcTab = 'overview' | 'senders' | 'domains' | 'reporters' | 'failing' | 'files';
 
 /**
@@ -26,6 +29,7 @@ export class DmarcState {
   raw = $state.raw<{ source: string; text: string | undefined } | undefined>(undefined);
   readonly job = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
   readonly rawJob = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
+  #batch = 0;
 
   /** Adds files (a path given twice is replaced) and analyses the whole set again. */
   async add(dropped: DroppedFile[]): Promise<void> {
@@ -36,11 +40,23 @@ export class DmarcState {
     this.records = undefined;
     this.raw = undefined;
     this.isAnalysing = true;
+    const batch = ++this.#batch;
     try {
-      const r = await this.job.run({
-        kind: 'analyse',
-        files: [...next].map(([name, file]) => ({ name, file })),
-      });
+      // Handles, not bytes: the worker reads each file itself. They cross in slices, one message each, so
+      // thousands of files never make one long task on the page.
+      const files = [...next].map(([name, file]) => ({ name, file }));
+      let isStaged = true;
+      for (let i = 0; i < files.length && isStaged; i += STAGE_SLICE) {
+        isStaged = await this.job
+          .request({ kind: 'stage', batch, files: files.slice(i, i + STAGE_SLICE) })
+          .then(
+            (r) => r?.kind === 'staged',
+            () => false,
+          );
+        if (batch !== this.#batch) return;
+      }
+      // A slice that did not arrive (the worker was restarted): an unknown batch makes the run say so.
+      const r = await this.job.run({ kind: 'analyse', batch: isStaged ? batch : -1 });
       if (r?.kind === 'summary') {
         this.summary = r.summary;
         this.elapsed = this.job.elapsed;
@@ -50,11 +66,12 @@ export class DmarcState {
         this.raw = undefined;
       }
     } finally {
-      this.isAnalysing = false;
+      if (batch === this.#batch) this.isAnalysing = false;
     }
   }
 
   clear(): void {
+    this.#batch++;
     this.job.reset();
     this.rawJob.reset();
     this.files = new Map();
