@@ -12,6 +12,11 @@ export interface ToolInfo {
   /** The file types it takes, shown on the card. */
   accepts?: string;
   load: () => Promise<{ default: Component<ToolViewProps> }>;
+  /**
+   * Only for a tool whose core runs on the page without a worker: why that is right for it. Every other tool has
+   * a `worker.ts` (see "Tool shape" in docs/ARCHITECTURE.md; `src/tools/shape.test.ts` checks it).
+   */
+  inPage?: string;
 }
 
 /** Every tool view gets the part of the URL after its id, to keep small state (a pasted ID) shareable. */
