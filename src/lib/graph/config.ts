@@ -134,3 +134,12 @@ export const SCOPES = {
 } as const;
 
 export const ALL_SCOPES: readonly string[] = [...new Set(Object.values(SCOPES).flat())];
+
+/**
+ * Delegated permissions that change the tenant. Never asked for at sign-in: only when the admin first uses an
+ * action that needs one (incremental consent), and only that one.
+ */
+export const WRITE_SCOPES = {
+  riskyUsers: ['IdentityRiskyUser.ReadWrite.All'],
+  revokeSessions: ['User.RevokeSessions.All'],
+} as const;

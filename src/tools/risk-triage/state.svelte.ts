@@ -77,6 +77,33 @@ export class TriageState {
     await this.run();
   }
 
+  /**
+   * Risky-user records read again after an action: they replace the older copies (the parser keeps the most
+   * recently updated copy of each user) and the queue is triaged again.
+   */
+  async applyRiskyUsers(records: readonly Record<string, unknown>[]): Promise<void> {
+    if (!records.length) return;
+    const name = 'riskyUsers (after actions).json';
+    const earlier = this.dropped.find((f) => f.name === name);
+    const byId = new Map<unknown, Record<string, unknown>>();
+    if (earlier) {
+      const page = JSON.parse(new TextDecoder().decode(earlier.bytes)) as {
+        value: Record<string, unknown>[];
+      };
+      for (const r of page.value) byId.set(r.id, r);
+    }
+    for (const r of records) byId.set(r.id, r);
+    const text = JSON.stringify({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#identityProtection/riskyUsers',
+      value: [...byId.values()],
+    });
+    this.dropped = [
+      ...this.dropped.filter((f) => f.name !== name),
+      { name, bytes: new TextEncoder().encode(text) },
+    ];
+    await this.run();
+  }
+
   async setRules(rules: Partial<TriageRules>): Promise<void> {
     this.rules = rules;
     await this.run();
