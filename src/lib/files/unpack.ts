@@ -625,7 +625,9 @@ function* mailItems(path: string, mail: ParsedMail, walk: Walk): Generator<Unpac
   const child = namer(path);
   for (const leaf of mail.leaves) {
     const isBody = !leaf.filename && leaf.contentType.startsWith('text/');
-    const isNote = isBody || isNoteType(leaf.contentType);
+    // A mislabelled attachment keeps its data name: `report.xml` sent as text/html is still a candidate.
+    const isNote =
+      isBody || (isNoteType(leaf.contentType) && !/\.(xml|zip|gz|json)$/i.test(leaf.filename ?? ''));
     const segment = leaf.filename ?? (leaf.index ? `part ${leaf.index}` : 'body');
     const partPath =
       mail.leaves.length === 1 && !leaf.filename && !leaf.index ? `${path} > body` : child(segment);

@@ -252,6 +252,9 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
         // verdict. Only a plain-text body that holds the report inline is read.
         if (item.part?.isNote && !(kind === 'xml' && isInlineReport(item.bytes, item.part.contentType)))
           break;
+        // Nor is any other part that is neither XML, JSON nor an archive (a PDF, Outlook's ATT00001.txt): if the
+        // mail holds no report at all, the mail's own verdict says so.
+        if (item.part && kind === 'other') break;
         note(item.mails);
         const top = isTop(item.path, item.mails);
         if (kind === 'empty') {
@@ -286,12 +289,12 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
               item.path,
               `Not a DMARC aggregate report: this is text that is neither XML, zip, gzip nor a saved mail; expected ${EXPECTED}.`,
             );
-          else {
-            const what = item.part
-              ? `a ${item.part.contentType} attachment`
-              : 'neither XML, zip, gzip nor a mail';
-            skip(item.path, 'not-aggregate-report', `Not a DMARC aggregate report: ${what}.`);
-          }
+          else
+            skip(
+              item.path,
+              'not-aggregate-report',
+              'Not a DMARC aggregate report: neither XML, zip, gzip nor a mail.',
+            );
         } else {
           const parsed = parseAggregateBytes(item.bytes, item.path, name, opts.reader, { now: opts.now });
           if (parsed.outcome === 'skipped' && top) {

@@ -181,6 +181,28 @@ describe('containers', () => {
     expect(r.verdict.status).toBe('ok');
   });
 
+  it('other parts (a PDF, ATT00001.txt, a signature) get no verdict; a mail of only those says it has no report', async () => {
+    const part = (type: string, name: string, body: string) =>
+      `--B\r\nContent-Type: ${type}; name="${name}"\r\nContent-Disposition: attachment; filename="${name}"\r\n\r\n${body}\r\n`;
+    const mail = (parts: string) =>
+      enc(
+        `From: dmarc@r.example\r\nTo: dmarc@contoso.example\r\nSubject: Report domain: contoso.example\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n${parts}--B--\r\n`,
+      );
+    const others =
+      part('application/pdf', 'summary.pdf', '%PDF-1.4 binary') +
+      part('text/plain', 'ATT00001.txt', '_______________ Sent from my phone') +
+      part('application/pkcs7-signature', 'smime.p7s', 'MIIG') +
+      part('text/html', 'ATT00002.htm', '<div><br></div>');
+    const r = await run([
+      { name: 'with.eml', bytes: mail(others + part('text/html', 'r.xml', reportXml({ reportId: 'html' }))) },
+      { name: 'without.eml', bytes: mail(others) },
+    ]);
+    expect(r.files.map((f) => [f.path, f.status, f.reason])).toEqual([
+      ['with.eml > r.xml', 'ok', ''],
+      ['without.eml', 'skipped', 'The mail has no DMARC aggregate report attached.'],
+    ]);
+  });
+
   it('a report sent inline as the text body is still read', async () => {
     const mail = enc(
       `From: dmarc@small.example\r\nTo: dmarc@contoso.example\r\nSubject: Report domain: contoso.example\r\nContent-Type: text/plain\r\n\r\n${reportXml({ reportId: 'inline' })}`,
