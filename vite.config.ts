@@ -1,36 +1,24 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteSingleFile } from 'vite-plugin-singlefile';
+import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { PAGE_POLICY, PATHS, singleFilePolicy } from './scripts/security-policy.mjs';
+import { hostConfigs } from './scripts/host-configs.ts';
+import { resolve } from 'node:path';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-
-/** The only hosts the page may talk to besides itself, and only after an explicit sign-in. */
-const MICROSOFT = 'https://login.microsoftonline.com https://graph.microsoft.com';
-
-function csp(scriptSrc: string, workerSrc: string): string {
-  return [
-    "default-src 'self'",
-    `script-src ${scriptSrc}`,
-    // Svelte sets style attributes (virtual rows, chart sizes); styles cannot send data anywhere.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${MICROSOFT}`,
-    "frame-src 'self' https://login.microsoftonline.com",
-    `worker-src ${workerSrc}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
+// A day, not a moment: two builds of the same code on one day are the same files (and no needless update prompt).
+const buildDate = new Date(
+  process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : Date.now(),
+)
+  .toISOString()
+  .slice(0, 10);
 
 /**
  * Writes the Content-Security-Policy into the page. The dev server gets none (its HMR client needs more); the
- * single-file build is finished in `placeSingleFile`, once its code is inline.
+ * single-file build is finished in `singleFilePolicyPlugin`, once its code is inline.
  */
 function contentSecurityPolicy(isSingle: boolean): Plugin {
   return {
@@ -39,7 +27,7 @@ function contentSecurityPolicy(isSingle: boolean): Plugin {
       order: 'post',
       handler(html, ctx) {
         if (ctx.server) return html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
-        return isSingle ? html : html.replace('%HT_CSP%', csp("'self'", "'self'"));
+        return isSingle ? html : html.replace('%HT_CSP%', PAGE_POLICY);
       },
     },
   };
@@ -58,41 +46,133 @@ function inlineWorkers(): Plugin {
 }
 
 /**
- * Moves the single-file build to dist/hybrid-toolbox.html and sets its policy: the code is inline, so the policy
- * allows exactly that code by hash (never 'unsafe-inline'), and workers from blob:/data: URLs.
+ * Sets the single file's policy once its code is inline: the policy allows exactly that code by hash (never
+ * 'unsafe-inline'), and workers from blob:/data: URLs.
  */
-function placeSingleFile(): Plugin {
+function singleFilePolicyPlugin(): Plugin {
   return {
-    name: 'ht-place-single-file',
+    name: 'ht-single-file-policy',
     apply: 'build',
-    async closeBundle() {
-      let html = await readFile(resolve('dist-single/index.html'), 'utf8');
-      const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)]
-        .filter((m) => m[1]!.trim() !== '')
-        .map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
-      html = html.replace('%HT_CSP%', csp(hashes.join(' '), "'self' blob: data:"));
-      await writeFile(resolve('dist/hybrid-toolbox.html'), html);
-      await rm(resolve('dist-single'), { recursive: true, force: true });
+    enforce: 'post',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const page = bundle[PATHS.single];
+        if (page?.type !== 'asset') throw new Error(`The single-file build made no ${PATHS.single}`);
+        const html = String(page.source);
+        const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)]
+          .filter((m) => m[1]!.trim() !== '')
+          .map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+        page.source = html.replace('%HT_CSP%', singleFilePolicy(hashes));
+      },
     },
   };
 }
 
-export default defineConfig(({ mode }) => {
+/** The hosted build: ready configs for the common hosts, carrying the page's policy as headers. */
+function hostConfigFiles(): Plugin {
+  return {
+    name: 'ht-host-configs',
+    apply: 'build',
+    generateBundle() {
+      for (const [fileName, source] of Object.entries(hostConfigs()))
+        this.emitFile({ type: 'asset', fileName, source });
+    },
+  };
+}
+
+/**
+ * The hosted build is an installable app that works offline after one visit: Workbox precaches the shell, every
+ * lazy tool chunk and the workers. It caches nothing at run time, so it never stores a Graph answer (dropped files
+ * are never requested at all), and a new version waits for the user's "reload" instead of swapping mid-analysis.
+ */
+function offlineApp(): Plugin[] {
+  const appleIcon: Plugin = {
+    name: 'ht-apple-touch-icon',
+    transformIndexHtml: (_html, ctx) =>
+      ctx.path.endsWith('/index.html')
+        ? [
+            {
+              tag: 'link',
+              attrs: { rel: 'apple-touch-icon', href: './icons/apple-touch-icon.png' },
+              injectTo: 'head',
+            },
+          ]
+        : [],
+  };
+  const options: Partial<VitePWAOptions> = {
+    registerType: 'prompt',
+    injectRegister: false,
+    manifestFilename: 'manifest.webmanifest',
+    // With the manifest, its icons and what the globs below find, the precache holds every file the app uses.
+    includeAssets: ['favicon.svg', 'icons/apple-touch-icon.png'],
+    manifest: {
+      id: './',
+      name: 'Hybrid Toolbox',
+      short_name: 'Hybrid Tools',
+      description:
+        'ImmutableID converter, DMARC analyzer, AD/Entra sync check, mailbox move report and Graph risk triage. Runs entirely in your browser.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#f6f7f9',
+      theme_color: '#ffffff',
+      icons: [
+        { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['index.html', 'assets/**/*.{js,css}'],
+      // Hash-named files need no cache-busting query.
+      dontCacheBustURLsMatching: /^assets\//,
+      navigateFallback: 'index.html',
+      // Other pages go to the network: the sign-in bridge must get Entra's answer, the single file is a download.
+      navigateFallbackDenylist: [/\.html$/],
+      inlineWorkboxRuntime: true,
+      cleanupOutdatedCaches: true,
+      runtimeCaching: [],
+    },
+  };
+  // Workbox writes sw.js to the output folder even when the build writes nothing (the bundle report's in-memory
+  // build): leave the service worker out there.
+  const inMemory: Plugin = {
+    name: 'ht-no-service-worker-in-memory',
+    enforce: 'pre',
+    configResolved(config) {
+      if (config.build.write === false) options.disable = true;
+    },
+  };
+  return [inMemory, ...VitePWA(options), appleIcon];
+}
+
+export default defineConfig(({ mode, command }) => {
   const isSingle = mode === 'single';
   return {
     base: './',
-    define: { __APP_VERSION__: JSON.stringify(version) },
+    define: {
+      __APP_VERSION__: JSON.stringify(version),
+      __BUILD_DATE__: JSON.stringify(buildDate),
+      // The single file runs from file:// where service workers do not exist; the dev server needs none.
+      __HT_SERVICE_WORKER__: JSON.stringify(command === 'build' && !isSingle),
+    },
     plugins: [
       svelte(),
       contentSecurityPolicy(isSingle),
       ...(isSingle
-        ? [inlineWorkers(), viteSingleFile({ removeViteModuleLoader: true }), placeSingleFile()]
-        : []),
+        ? [
+            inlineWorkers(),
+            viteSingleFile({ removeViteModuleLoader: true, outputFileName: PATHS.single }),
+            singleFilePolicyPlugin(),
+          ]
+        : [offlineApp(), hostConfigFiles()]),
     ],
     // Chromium refuses module workers from blob: URLs under file://, so the single file uses classic workers.
     worker: { format: isSingle ? 'iife' : 'es' },
     build: isSingle
-      ? { outDir: 'dist-single', emptyOutDir: true, copyPublicDir: false, chunkSizeWarningLimit: 10_000 }
+      ? // Written beside the multi-file build, which runs first and empties the folder.
+        { outDir: 'dist', emptyOutDir: false, copyPublicDir: false, chunkSizeWarningLimit: 10_000 }
       : {
           outDir: 'dist',
           emptyOutDir: true,

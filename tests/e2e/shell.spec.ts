@@ -79,7 +79,7 @@ test('the single-file build works opened from file://', async ({ browser }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(pathToFileURL(resolve('dist/hybrid-toolbox.html')).href);
+  await page.goto(pathToFileURL(resolve(process.env.HT_DIST ?? 'dist', 'hybrid-toolbox.html')).href);
   await expect(page.getByRole('heading', { level: 1, name: 'Hybrid Toolbox' })).toBeVisible();
   expect(errors).toEqual([]);
   await context.close();
