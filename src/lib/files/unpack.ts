@@ -491,14 +491,13 @@ function issueOf(e: Refused, path: string, severity: 'error' | 'warning' = 'erro
   return { code: e.code, severity, file: path, message: e.message };
 }
 
-/** Control and text-direction characters in a member or attachment name could forge a terminal's output. */
-const UNSAFE_NAME = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Unique child paths: two members with the same name stay apart. Names are made safe to show, and capped. */
+/** Unique child paths: two members with the same name stay apart. Names are kept as they are (each output
+ * escapes what it must: the CLI its terminal controls), only capped in length.
+ */
 function namer(parent: string) {
   const seen = new Map<string, number>();
   return (name: string) => {
-    const segment = (name.length > 255 ? `${name.slice(0, 254)}…` : name).replace(UNSAFE_NAME, '\ufffd');
+    const segment = name.length > 255 ? `${name.slice(0, 254)}…` : name;
     const n = (seen.get(segment) ?? 0) + 1;
     seen.set(segment, n);
     return `${parent} > ${n === 1 ? segment : `${segment} (${n})`}`;

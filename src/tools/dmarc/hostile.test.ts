@@ -222,10 +222,17 @@ describe('containers', () => {
     expect(r.totals.reports).toBe(alone.totals.reports + 5);
   });
 
-  it('member and attachment names cannot carry control or text-direction characters', async () => {
-    const zip = zipSync({ 'a\u001b[2J\u202egpj.xml': reportBytes({ reportId: 'n' }) });
+  it('a member name of any length is capped; its characters are kept for each output to escape', async () => {
+    const long = `${'n'.repeat(400)}.xml`;
+    const zip = zipSync({
+      [long]: reportBytes({ reportId: 'n1' }),
+      'a\u001b[2J.xml': reportBytes({ reportId: 'n2' }),
+    });
     const r = await run([{ name: 'n.zip', bytes: zip }]);
-    expect(r.files.map((f) => [f.path, f.status])).toEqual([['n.zip > a\ufffd[2J\ufffdgpj.xml', 'ok']]);
+    expect(r.files.map((f) => [f.path, f.status])).toEqual([
+      [`n.zip > ${'n'.repeat(254)}…`, 'ok'],
+      ['n.zip > a\u001b[2J.xml', 'ok'],
+    ]);
   });
 
   it('a zip member with a wrong CRC-32 is rejected; its neighbour is read', async () => {
