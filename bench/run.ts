@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ bench: () => Promise<BenchSection[
   dmarc: () => import('./dmarc.ts'),
   'sync-check': () => import('./sync-check.ts'),
   'move-report': () => import('./move-report.ts'),
+  page: () => import('./page-apps.ts'),
   bundle: () => import('./bundle.ts'),
 };
 
