@@ -208,3 +208,43 @@ test('bulk: twelve thousand pasted lines convert without blocking the page', asy
   await page.getByRole('textbox', { name: 'ID to convert' }).fill(GUID);
   await expect(page.getByRole('article', { name: 'GUID (D format)' })).toBeVisible();
 });
+
+test('bulk: free text is not an ID; an empty CSV or a PNG after it replaces the table with the reason', async ({
+  page,
+}, testInfo) => {
+  await page.goto('./#/immutable-id');
+  const bulk = page.getByRole('region', { name: 'Bulk' });
+  const drop = (name: string, buffer: Buffer) =>
+    bulk.locator('input[type=file]').first().setInputFiles({ name, mimeType: 'text/csv', buffer });
+  const table = bulk.getByRole('table', { name: 'Converted IDs' });
+  const stat = (label: string) =>
+    bulk.locator('.stats li').filter({ has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) });
+
+  await drop('notes.csv', Buffer.from(`Comment\r\nhello world\r\n${GUID}\r\nE012345\r\n`));
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(table.getByText(/^free text with spaces, not an ID\./)).toBeVisible();
+  await expect(stat('invalid').locator('.value')).toHaveText('1');
+  await expect(stat('read as GUIDs').locator('.value')).toHaveText('1');
+  await expect(stat('text or string anchors').locator('.value')).toHaveText('1');
+  await saveScreens(page, 'bulk-free-text', (n) => testInfo.outputPath(n));
+
+  await drop('empty.csv', Buffer.alloc(0));
+  await expect(
+    bulk.getByText('empty.csv is empty: expected a CSV or text file with one ID per line.'),
+  ).toBeVisible();
+  await expect(table).toHaveCount(0);
+  await expect(stat('invalid')).toHaveCount(0);
+
+  const png = Buffer.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1,
+    0, 8, 6, 0, 0, 0, 0x5c, 0x72, 0xa8, 0x66, 0, 0, 0, 10, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c,
+  ]);
+  await drop('ids.csv', png);
+  await expect(
+    bulk.getByText('ids.csv is a PNG image, not a CSV or text file with one ID per line.'),
+  ).toBeVisible();
+  await expect(bulk.getByText('empty.csv is empty')).toHaveCount(0);
+  await expect(table).toHaveCount(0);
+  await expect(stat('text or string anchors')).toHaveCount(0);
+  await saveScreens(page, 'bulk-png', (n) => testInfo.outputPath(n));
+});

@@ -150,3 +150,39 @@ test.describe('Mailbox move report', () => {
     await expect(page.getByText(/does not look like Get-MoveRequestStatistics output/)).toBeVisible();
   });
 });
+
+test.describe('Mailbox move report under hostile input', () => {
+  test('a PNG as bad items is named and not used; the report stays; a PNG as moves replaces it', async ({
+    page,
+  }, testInfo) => {
+    await page.goto('./#/move-report');
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 1,
+    ]);
+    await picker(page, 'Move statistics (CSV)').setInputFiles(resolve(FIXTURES, 'exo-raw-en-US.csv'));
+    await expect(page.getByRole('tab', { name: /Mailboxes\s*5/ })).toBeVisible();
+    await picker(page, 'Bad items (optional CSV)').setInputFiles({
+      name: 'bad-items.csv',
+      mimeType: 'text/csv',
+      buffer: png,
+    });
+    const notUsed = page.getByRole('region', { name: 'Not used' });
+    await expect(notUsed).toContainText('bad-items.csv is a PNG image, not a bad-items CSV export.');
+    // The moves' figures are those of the export alone (hand-computed, see the first test).
+    await expect(page.getByRole('tab', { name: /Mailboxes\s*5/ })).toBeVisible();
+    await expect(card(page, 'Done').locator('.value')).toHaveText('1');
+    await expect(card(page, 'Needs attention').locator('.value')).toHaveText('1');
+    await shot(page, testInfo, 'hostile-bad-items');
+
+    // With a file loaded, the moves drop zone is named after it.
+    await picker(page, 'Moves: exo-raw-en-US.csv').setInputFiles({
+      name: 'moves.csv',
+      mimeType: 'text/csv',
+      buffer: png,
+    });
+    await expect(
+      page.getByText('moves.csv is a PNG image, not a Get-MoveRequestStatistics CSV export.'),
+    ).toBeVisible();
+    await expect(page.getByRole('tab', { name: /Mailboxes/ })).toHaveCount(0);
+  });
+});

@@ -149,3 +149,49 @@ test('reads well in the dark theme and on a narrow window', async ({ page }) => 
   await expect(page.getByRole('article', { name: /Alex Wilber/ })).toBeVisible();
   await screenshot(page, 'risk-triage-dark-narrow');
 });
+
+test('hostile files beside good ones: the queue is intact and each bad file says why', async ({ page }) => {
+  await page.goto('./#/risk-triage');
+  const png = Buffer.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 1,
+  ]);
+  const forged = JSON.stringify([
+    {
+      id: 'x1',
+      userPrincipalName: 'forged@evil.example',
+      riskLevel: 'high',
+      riskState: 'atRisk',
+      riskLastUpdatedDateTime: '/Date(99999999999999999)/',
+    },
+  ]);
+  await page.locator('input[type=file][aria-label="Drop riskyUsers and riskDetections JSON"]').setInputFiles([
+    ...(await Promise.all(
+      files.map(async (f) => ({
+        name: f.split('/').pop()!,
+        mimeType: 'application/json',
+        buffer: await readFile(f),
+      })),
+    )),
+    { name: 'deep.json', mimeType: 'application/json', buffer: Buffer.from('['.repeat(100_000)) },
+    { name: 'screenshot.json', mimeType: 'application/json', buffer: png },
+    { name: 'forged.json', mimeType: 'application/json', buffer: Buffer.from(forged) },
+  ]);
+  const table = page.getByRole('table', { name: 'Risky users by priority' });
+  await expect(table.getByRole('row').nth(1)).toContainText('alex.wilber@contoso.com');
+  await expect(table.getByRole('row').nth(1)).toContainText('P1');
+  await expect(table).not.toContainText('forged@evil.example');
+
+  const inUse = page.getByRole('list', { name: 'Files in use' });
+  await expect(inUse.getByRole('listitem').filter({ hasText: 'graph-risky-users.json' })).toContainText(
+    '5 risky users',
+  );
+  await expect(inUse.getByRole('listitem').filter({ hasText: 'deep.json' })).toContainText('not used');
+  await expect(inUse.getByRole('listitem').filter({ hasText: 'screenshot.json' })).toContainText('not used');
+  const reasons = page.getByRole('list', { name: 'Files not used' });
+  await expect(reasons).toContainText('deep.json: This JSON nests more than 100 levels deep');
+  await expect(reasons).toContainText('screenshot.json: screenshot.json is a PNG image');
+  await expect(page.getByRole('region', { name: 'Notes on the data' })).toContainText(
+    '1 object(s) skipped because a value cannot be held',
+  );
+  await screenshot(page, 'risk-triage-hostile');
+});
