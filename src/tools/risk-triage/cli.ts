@@ -95,7 +95,13 @@ export function emit(ctx: RunContext, result: TriageResult): void {
  */
 export async function run(ctx: RunContext): Promise<void> {
   const s = await settings(ctx);
+  if (ctx.flag('graph') && ctx.operands.length) ctx.usage('give either --graph or exported files, not both');
+  if (!ctx.flag('graph') && !ctx.operands.length)
+    ctx.usage('<graph-json>… is missing (or --graph to read live)');
   const files = await inputFiles(ctx);
+  // The scheduled job (live read, state, sinks) loads MSAL Node only when asked for.
+  const job = await import('./automation/cli-job.ts');
+  if (job.isJob(ctx)) return job.runJob(ctx, s, files);
   const result = analyseRisk({ files, rules: s.rules, now: s.now });
   ctx.report(result.issues);
   emit(ctx, result);

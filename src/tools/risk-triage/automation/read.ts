@@ -169,12 +169,14 @@ export async function readLive(client: GraphClient, o: LiveReadOptions): Promise
         })),
       };
     });
+    // An empty answer is no news, not an empty file: the parser is handed only pages with objects.
+    const files = [
+      page('riskyUsers (graph).json', 'identityProtection/riskyUsers', riskyUsers),
+      page('riskDetections (graph).json', 'identityProtection/riskDetections', detections),
+      page('users (graph).json', 'users', merged),
+    ].filter((_, i) => [riskyUsers, detections, merged][i]!.length > 0);
     return {
-      files: [
-        page('riskyUsers (graph).json', 'identityProtection/riskyUsers', riskyUsers),
-        page('riskDetections (graph).json', 'identityProtection/riskDetections', detections),
-        page('users (graph).json', 'users', merged),
-      ],
+      files,
       managers,
       since,
     };

@@ -471,6 +471,17 @@ describe('the scheduled job against the fake Graph', () => {
     expect(authority.tokenRequests.at(-1)!.form.get('client_secret')).toBe(secret);
   });
 
+  test('a tenant with nothing at risk is good news: exit 0, nothing sent, the state moves on', async () => {
+    riskyUsers = [];
+    detections = [];
+    const disk = newDisk();
+    expect(await runScheduled(options(), makeIo(disk))).toBe(0);
+    expect(disk.issues).toEqual([]);
+    expect(disk.out).toContain('0 new, 0 updated');
+    expect(receiver.requests).toHaveLength(0);
+    expect(JSON.parse(disk.files.get('/var/lib/ht/state.json')!).lastRunAt).toBe('2026-11-23T12:00:00.000Z');
+  });
+
   test('--dry-run shows what would go where and sends nothing', async () => {
     const disk = newDisk();
     expect(await runScheduled(options({ dryRun: true }), makeIo(disk))).toBe(0);
