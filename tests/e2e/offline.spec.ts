@@ -2,13 +2,14 @@
  * The hosted page as an installed, offline-capable app: one visit online, then every tool without a network; a
  * new deployment announced instead of swapped in; refused inside another site's frame; the server's headers.
  */
-import type { Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { test, expect, screenshot } from './fixtures.ts';
 import { createSiteServer } from '../../scripts/serve.mjs';
+import { chromiumPath, CHROMIUM_ARGS } from '../browser.ts';
 import { generate } from '../../src/tools/sync-check/generate.ts';
 
 const DIST = resolve(process.env.HT_DIST ?? 'dist');
@@ -112,6 +113,36 @@ test('after one visit every tool opens and analyses a file with the network off'
   await expect(page.getByRole('heading', { level: 2, name: version })).toBeVisible();
   await screenshot(page, 'offline-changelog');
   await context.setOffline(false);
+});
+
+test('Chromium finds the app installable: manifest, icons, service worker', async ({ baseURL }) => {
+  // Test contexts are incognito, where Chromium never offers to install: use a profile on disk.
+  const profile = await mkdtemp(join(tmpdir(), 'ht-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await visitOnce(page, baseURL!);
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    expect(manifest.url).toMatch(/\/manifest\.webmanifest$/);
+    const parsed = JSON.parse(manifest.data!) as {
+      name: string;
+      display: string;
+      icons: { sizes: string }[];
+    };
+    expect(parsed.name).toBe('Hybrid Toolbox');
+    expect(parsed.display).toBe('standalone');
+    expect(parsed.icons.map((i) => i.sizes)).toEqual(['192x192', '512x512', '512x512']);
+    await expect
+      .poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors)
+      .toEqual([]);
+  } finally {
+    await context.close();
+  }
 });
 
 test.describe('on other local origins', () => {
