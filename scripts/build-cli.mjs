@@ -22,7 +22,7 @@ await build({
     outDir,
     emptyOutDir: true,
     target: 'node20',
-    minify: true,
+    minify: !process.argv.includes('--no-minify'),
     sourcemap: false,
     copyPublicDir: false,
     reportCompressedSize: false,

@@ -92,6 +92,48 @@ export function sortPairs(pairs: IdPair[]): IdPair[] {
   return pairs.sort((x, y) => c(x.adGuid, y.adGuid) || c(x.entraId, y.entraId));
 }
 
+const HEX8 = /^[0-9a-f]{8}/;
+// Nothing JSON would escape: no quote, backslash, control character or surrogate.
+const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+const quote = (v: string | null) => (v === null ? 'null' : JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
+
+/**
+ * The usual case, AD GUIDs as lowercase text: the first 8 hex digits read as a number sort the same as the text,
+ * so a numeric sort of `prefix · 2²⁰ + index` (native, no comparator) orders almost everything; runs that share a
+ * prefix (or are null) are then put in order with the full comparison. Undefined when a value does not start
+ * with 8 lowercase hex digits or the list is too long for the packing.
+ */
+function sortedByHexPrefix(
+  values: readonly (string | null)[],
+  compare: (x: number, y: number) => number,
+): Uint32Array | undefined {
+  const n = values.length;
+  if (n < 64 || n >= 2 ** 20) return undefined;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let prefix = 2 ** 32; // null: after every value
+    if (v !== null) {
+      if (!HEX8.test(v)) return undefined;
+      prefix = parseInt(v.slice(0, 8), 16);
+    }
+    keys[i] = prefix * 2 ** 20 + i;
+  }
+  keys.sort();
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % 2 ** 20;
+  // Equal prefixes (and the nulls) in full order.
+  for (let start = 0; start < n;) {
+    const prefix = Math.floor(keys[start]! / 2 ** 20);
+    let end = start + 1;
+    while (end < n && Math.floor(keys[end]! / 2 ** 20) === prefix) end++;
+    if (end - start > 1) order.subarray(start, end).sort(compare);
+    start = end;
+  }
+  return order;
+}
+
 /**
  * Pairs kept as two columns and a sorted order, written straight to JSON text: 200,000 matched users never
  * become 200,000 objects. `toJSON` gives the same pairs as objects (the page's download, tests).
@@ -103,9 +145,8 @@ export class PairList {
     readonly entra: (string | null)[],
   ) {
     const c = needsFullCompare(ad) || needsFullCompare(entra) ? cmp : cmpFast;
-    const order = new Uint32Array(ad.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    this.order = order.sort((x, y) => c(ad[x]!, ad[y]!) || c(entra[x]!, entra[y]!));
+    const byBoth = (x: number, y: number) => c(ad[x]!, ad[y]!) || c(entra[x]!, entra[y]!);
+    this.order = sortedByHexPrefix(ad, byBoth) ?? new Uint32Array(ad.length).map((_, i) => i).sort(byBoth);
   }
 
   toJSON(): IdPair[] {
@@ -121,9 +162,7 @@ export class PairList {
     let buf = '[\n';
     for (let k = 0; k < this.order.length; k++) {
       const i = this.order[k]!;
-      const ad = this.ad[i]!;
-      const en = this.entra[i]!;
-      buf += `${k ? ',\n' : ''}${a}${ad === null ? 'null' : JSON.stringify(ad)}${e}${en === null ? 'null' : JSON.stringify(en)}${close}`;
+      buf += `${k ? ',\n' : ''}${a}${quote(this.ad[i]!)}${e}${quote(this.entra[i]!)}${close}`;
       if (buf.length > 65536) {
         write(buf);
         buf = '';
