@@ -192,3 +192,52 @@ test('revoke sessions without the role: every user fails with the permission and
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('table', { name: 'Actions this session' })).toContainText('failed');
 });
+
+test('one rules file: exported from the page editor, the job decides what is new with it', async ({
+  page,
+}) => {
+  const files = ['graph-risky-users.json', 'graph-risk-detections-pages.json', 'graph-users.json'].map((f) =>
+    resolve(FIXTURES, f),
+  );
+  await page.goto('./#/risk-triage');
+  await page
+    .locator('input[type=file][aria-label="Drop riskyUsers and riskDetections JSON"]')
+    .setInputFiles(files);
+  await page.getByRole('tab', { name: 'Rules' }).click();
+  // Nobody reaches P1 under these rules (Alex is P1 by default).
+  await page.getByRole('spinbutton', { name: 'P1' }).fill('200');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByText('These rules as JSON').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download risk-rules.json' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('risk-rules.json');
+  const rules = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  const { runScheduled } = await import('../../src/tools/risk-triage/automation/run.ts');
+  let out = '';
+  const code = await runScheduled(
+    {
+      files: await Promise.all(files.map(async (f) => ({ name: f, bytes: await readFile(f) }))),
+      readGraph: false,
+      format: 'json',
+      rules,
+      now: Date.parse('2026-11-23T12:00:00Z'),
+    },
+    {
+      stdout: (t) => void (out += t),
+      report: () => undefined,
+      env: {},
+      readFile: async () => new Uint8Array(),
+      writeFileAtomic: async () => undefined,
+    },
+  );
+  expect(code).toBe(0);
+  const summary = JSON.parse(out) as {
+    users: { id: string; priority: number }[];
+    delivered: { new: { users: string[] } };
+  };
+  expect(summary.users.find((u) => u.id === 'a1b2c3d4-0001-4000-8000-000000000001')!.priority).toBe(2);
+  expect(summary.users.some((u) => u.priority === 1)).toBe(false);
+  expect(summary.delivered.new.users).toHaveLength(5);
+});
