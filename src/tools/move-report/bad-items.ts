@@ -1,6 +1,7 @@
 import type { CsvTable } from '../../lib/csv/read.ts';
 import { BAD_ITEMS_EXPORT } from './export-commands.ts';
 import { LIMITS, normaliseHeader, parseSizeBytes } from './parse.ts';
+import { bump, tally } from './report.ts';
 import type { BadItemRow, BadItemsSummary, MoveReportIssue, MoveRow } from './types.ts';
 
 /** MRS's BadItemKind in declaration order: an export of the XML form carries the number, not the name. */
@@ -128,7 +129,7 @@ export function parseBadItems(
   const index = moveIndex(moves);
   const get = (row: readonly string[], i: number) => (i < 0 ? '' : (row[i] ?? '').trim());
   const rows: BadItemRow[] = [];
-  const byKind: Record<string, number> = {};
+  const byKind = tally();
   const perMailbox = new Map<string, BadItemsSummary['perMailbox'][number]>();
   const unmatched = new Set<string>();
   let unmatchedRows = 0;
@@ -150,7 +151,7 @@ export function parseBadItems(
       line: table.lines[r] ?? r + 2,
     };
     rows.push(item);
-    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    bump(byKind, kind);
     if (move >= 0) moves[move]!.badItemRows++;
     else {
       unmatchedRows++;
@@ -159,11 +160,11 @@ export function parseBadItems(
     const key = move >= 0 ? `#${move}` : `?${mailbox}`;
     let p = perMailbox.get(key);
     if (!p) {
-      p = { mailbox: item.mailbox, move, total: 0, byKind: {} };
+      p = { mailbox: item.mailbox, move, total: 0, byKind: tally() };
       perMailbox.set(key, p);
     }
     p.total++;
-    p.byKind[kind] = (p.byKind[kind] ?? 0) + 1;
+    bump(p.byKind, kind);
   });
   if (unmatchedRows) {
     issues.push({
@@ -177,9 +178,9 @@ export function parseBadItems(
     summary: {
       file,
       rows,
-      byKind: Object.fromEntries(
-        Object.entries(byKind).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
-      ),
+      byKind: Object.entries(byKind)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .reduce((out, [k, v]) => ((out[k] = v), out), tally()),
       perMailbox: [...perMailbox.values()].sort(
         (a, b) => b.total - a.total || a.mailbox.localeCompare(b.mailbox),
       ),

@@ -305,3 +305,30 @@ describe('unusable input stops with the reason and the export that works', () =>
     expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 });
+
+describe('values that are names of Object members', () => {
+  it('counts a Status, detail, score, failure side or bad-item kind of __proto__ or constructor like any other', () => {
+    const csv =
+      '"DisplayName","Status","StatusDetail","DataConsistencyScore","FailureType","FailureSide"\r\n' +
+      '"A","__proto__","constructor","toString","hasOwnProperty","__proto__"\r\n' +
+      '"B","constructor","__proto__","Perfect","constructor","constructor"\r\n' +
+      '"C","Completed","Completed","Perfect","",""\r\n';
+    const bad =
+      '"Mailbox","Kind","Subject"\r\n"A","__proto__","x"\r\n"A","constructor","y"\r\n"B","__proto__","z"\r\n';
+    const enc = new TextEncoder();
+    const r = analyseMoves({
+      moves: { name: 'm.csv', bytes: enc.encode(csv) },
+      badItems: { name: 'b.csv', bytes: enc.encode(bad) },
+    });
+    const plain = (o: object) => JSON.parse(JSON.stringify(o)) as unknown;
+    expect(plain(r.byStatus)).toEqual({ Completed: 1, ['__proto__']: 1, constructor: 1 });
+    expect(Object.keys(r.byStatusDetail)).toEqual(['__proto__', 'Completed', 'constructor']);
+    expect(plain(r.byDataConsistencyScore)).toEqual({ Perfect: 2, toString: 1 });
+    expect(r.stakeholder).toMatchObject({ completedInclWarning: 1, needsAttention: 0 });
+    expect(r.failures.map((f) => [f.failureType, plain(f.bySide)])).toEqual([
+      ['constructor', { constructor: 1 }],
+      ['hasOwnProperty', { ['__proto__']: 1 }],
+    ]);
+    expect(plain(r.badItems!.byKind)).toEqual({ ['__proto__']: 2, constructor: 1 });
+  });
+});

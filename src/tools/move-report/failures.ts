@@ -1,3 +1,4 @@
+import { bump, tally } from './report.ts';
 import type { FailureGroup, KnownError, MoveRow } from './types.ts';
 
 interface KnownErrorRule extends KnownError {
@@ -181,7 +182,7 @@ export function groupFailures(moves: readonly MoveRow[]): FailureGroup[] {
           failureType: key,
           count: 0,
           failedMoves: 0,
-          bySide: {},
+          bySide: tally(),
           lastMessage: '',
           lastAt: null,
           lastMailbox: '',
@@ -195,7 +196,7 @@ export function groupFailures(moves: readonly MoveRow[]): FailureGroup[] {
     const group = g.group;
     group.count++;
     if (isFailed) group.failedMoves++;
-    if (m.failureSide) group.bySide[m.failureSide] = (group.bySide[m.failureSide] ?? 0) + 1;
+    if (m.failureSide) bump(group.bySide, m.failureSide);
     if (group.mailboxes.length < 20) {
       group.mailboxes.push(m.name);
       group.moveIndices.push(m.index);

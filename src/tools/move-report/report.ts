@@ -48,27 +48,37 @@ export function canonicalStatus(status: string): string {
 }
 
 export function statusGroup(status: string): StatusGroup {
-  return GROUP[canonicalStatus(status)] ?? 'other';
+  const s = canonicalStatus(status);
+  return Object.hasOwn(GROUP, s) ? GROUP[s]! : 'other';
 }
 
 const DCS_RANK: Record<string, number> = { perfect: 1, good: 2, investigate: 3, poor: 4 };
 export const DCS_ORDER = ['Perfect', 'Good', 'Investigate', 'Poor'] as const;
 
 export function dcsRank(score: string): number {
-  return DCS_RANK[score.toLowerCase()] ?? 0;
+  const s = score.toLowerCase();
+  return Object.hasOwn(DCS_RANK, s) ? DCS_RANK[s]! : 0;
 }
 
 export function isDcsInvestigateOrPoor(score: string): boolean {
   return dcsRank(score) >= 3;
 }
 
-function bump(map: Record<string, number>, key: string, by = 1): void {
-  map[key] = (map[key] ?? 0) + by;
+/**
+ * A count per value read from the file. Without a prototype, a Status of `constructor` or `__proto__` is just
+ * another key, not Object's own members.
+ */
+export function tally(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
+
+export function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (Object.hasOwn(map, key) ? map[key]! : 0) + by;
 }
 
 /** Known statuses first in lifecycle order, then the rest by count. */
 export function orderStatuses(counts: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = tally();
   for (const s of STATUS_ORDER) if (counts[s]) out[s] = counts[s];
   for (const [k, v] of Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
     if (!(k in out)) out[k] = v;
@@ -77,7 +87,10 @@ export function orderStatuses(counts: Record<string, number>): Record<string, nu
 }
 
 function byCount(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  const out = tally();
+  for (const [k, v] of Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
+    out[k] = v;
+  return out;
 }
 
 /** PowerShell's [int] conversion (and so `Select-Object -First 13.5`) rounds half to even. */
@@ -280,10 +293,10 @@ type Aggregates = Pick<
 
 /** One pass over the moves for every count, sum and per-batch roll-up. */
 export function aggregate(moves: readonly MoveRow[], badItemRows: number | null): Aggregates {
-  const byStatus: Record<string, number> = {};
-  const byStatusDetail: Record<string, number> = {};
-  const byDcs: Record<string, number> = {};
-  const byFailureType: Record<string, number> = {};
+  const byStatus = tally();
+  const byStatusDetail = tally();
+  const byDcs = tally();
+  const byFailureType = tally();
   const totals = {
     primaryMailboxBytes: 0,
     archiveBytes: 0,
@@ -328,7 +341,7 @@ export function aggregate(moves: readonly MoveRow[], badItemRows: number | null)
       b = {
         name: m.batch,
         moves: 0,
-        byStatus: {},
+        byStatus: tally(),
         bytesTransferred: 0,
         movedBytes: 0,
         badItemsEncountered: 0,
@@ -377,7 +390,7 @@ export function aggregate(moves: readonly MoveRow[], badItemRows: number | null)
 }
 
 function orderDcs(counts: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = tally();
   for (const s of DCS_ORDER) if (counts[s]) out[s] = counts[s];
   for (const [k, v] of Object.entries(byCount(counts))) if (!(k in out)) out[k] = v;
   return out;

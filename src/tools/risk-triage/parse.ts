@@ -735,7 +735,8 @@ export function parseRiskFiles(files: readonly NamedBytes[], opts: ParseRiskOpti
   const detections = new Map<string, RiskDetection>();
   const signIns = new Map<string, RiskySignIn>();
   const users = new Map<string, DirectoryUser>();
-  const roles: Record<string, string[]> = {};
+  // Keyed by ids from the files: no prototype, so an id of `__proto__` or `constructor` is just a key.
+  const roles = Object.create(null) as Record<string, string[]>;
   const pagesByContext = new Map<string, { pages: number; withNext: number; files: string[] }>();
   let duplicates = 0;
 
@@ -790,7 +791,7 @@ export function parseRiskFiles(files: readonly NamedBytes[], opts: ParseRiskOpti
       users.set(u.id, old ? { ...old, ...u, roles: u.roles ?? old.roles } : u);
     }
     for (const [id, name] of read.roleMembers) {
-      const list = (roles[id] ??= []);
+      const list = Object.hasOwn(roles, id) ? roles[id]! : (roles[id] = []);
       if (!list.includes(name)) list.push(name);
     }
   });
@@ -838,7 +839,8 @@ export function parseRiskFiles(files: readonly NamedBytes[], opts: ParseRiskOpti
     });
   }
   for (const u of users.values())
-    if (u.roles) roles[u.id] = [...new Set([...(roles[u.id] ?? []), ...u.roles])];
+    if (u.roles)
+      roles[u.id] = [...new Set([...(Object.hasOwn(roles, u.id) ? roles[u.id]! : []), ...u.roles])];
 
   const allRisky = [...riskyUsers.values()];
   const allDetections = [...detections.values()];

@@ -248,3 +248,42 @@ describe('dates outside the plausible window', () => {
     expect(recent.reasons).toContainEqual({ text: 'Newest open detection 24 h ago', points: 15 });
   });
 });
+
+describe('values that are names of Object members', () => {
+  it('scores a riskLevel of constructor, a detection type of toString and an id of __proto__ like any unknown value', () => {
+    const json = JSON.stringify([
+      {
+        id: '__proto__',
+        userPrincipalName: 'p@c.com',
+        riskLevel: 'constructor',
+        riskState: 'atRisk',
+        riskLastUpdatedDateTime: '2026-11-20T00:00:00Z',
+      },
+      {
+        id: 'e1',
+        userId: '__proto__',
+        riskEventType: 'toString',
+        riskLevel: 'hasOwnProperty',
+        riskState: 'atRisk',
+        detectedDateTime: '2026-11-22T12:00:00Z',
+      },
+      {
+        id: 'r1',
+        displayName: 'Global Administrator',
+        roleTemplateId: '62e90394-69f5-4237-9190-012177145e10',
+        members: [{ id: '__proto__' }],
+      },
+    ]);
+    const r = analyseRisk({ files: [{ name: 'x.json', bytes: new TextEncoder().encode(json) }], now: NOW });
+    const u = r.users[0]!;
+    expect(u.reasons).toEqual([
+      { text: 'User risk level constructor', points: 15 },
+      { text: 'At risk, not yet remediated', points: 5 },
+      { text: 'toString (a detection type new to this tool)', points: 10 },
+      { text: 'Newest open detection 24 h ago', points: 15 },
+      { text: 'Holds admin role: Global Administrator', points: 25 },
+    ]);
+    expect(u.score).toBe(70);
+    expect(JSON.parse(JSON.stringify(r.stats.byKind))).toEqual({ toString: 1 });
+  });
+});

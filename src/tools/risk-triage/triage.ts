@@ -48,8 +48,13 @@ export const DETECTION_NAMES: Record<string, string> = {
   userReportedSuspiciousActivity: 'User reported suspicious activity',
 };
 
+/** A table entry for a value read from a file: `constructor` or `toString` are not Object's own members. */
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function detectionName(type: string): string {
-  return DETECTION_NAMES[type] ?? (type || 'Unknown detection');
+  return lookup(DETECTION_NAMES, type) ?? (type || 'Unknown detection');
 }
 
 /** The default rules. Documented in docs/risk-triage.md; the view and `--rules` can change any number. */
@@ -214,12 +219,13 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
   let level = risky?.riskLevel ?? '';
   if (!risky) {
     level = open.reduce(
-      (worst, d) => ((LEVEL_ORDER[d.riskLevel] ?? -1) > (LEVEL_ORDER[worst] ?? -1) ? d.riskLevel : worst),
+      (worst, d) =>
+        (lookup(LEVEL_ORDER, d.riskLevel) ?? -1) > (lookup(LEVEL_ORDER, worst) ?? -1) ? d.riskLevel : worst,
       'none',
     );
     if (open.some((d) => d.riskLevel === 'hidden') && level === 'none') level = 'hidden';
   }
-  const levelPoints = rules.levelPoints[level] ?? rules.otherLevelPoints;
+  const levelPoints = lookup(rules.levelPoints, level) ?? rules.otherLevelPoints;
   add(
     level === 'hidden'
       ? 'Risk level hidden (needs Entra ID P2), counted as unknown'
@@ -234,11 +240,11 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
   else if (state === 'atRisk') add('At risk, not yet remediated', rules.atRiskPoints);
 
   const kinds = [...new Set(open.map((d) => d.riskEventType))];
-  const kindPoint = (k: string) => rules.kindPoints[k] ?? rules.unknownKindPoints;
+  const kindPoint = (k: string) => lookup(rules.kindPoints, k) ?? rules.unknownKindPoints;
   const byWeight = [...kinds].sort((a, b) => kindPoint(b) - kindPoint(a));
   if (byWeight[0] !== undefined) {
     add(
-      `${detectionName(byWeight[0])}${rules.kindPoints[byWeight[0]] === undefined ? ' (a detection type new to this tool)' : ''}`,
+      `${detectionName(byWeight[0])}${lookup(rules.kindPoints, byWeight[0]) === undefined ? ' (a detection type new to this tool)' : ''}`,
       kindPoint(byWeight[0]),
     );
   }
@@ -351,7 +357,7 @@ export function triage(
   for (const u of byId.values()) {
     if (u.id) {
       u.dir = dirById.get(u.id);
-      u.roles = data.roles[u.id] ?? u.dir?.roles ?? undefined;
+      u.roles = lookup(data.roles, u.id) ?? u.dir?.roles ?? undefined;
     }
   }
   const users = [...byId.values()]
@@ -373,10 +379,12 @@ export function triage(
     synced: users.filter((u) => u.isSynced).length,
     admins: users.filter((u) => u.adminRoles?.length).length,
     hidden: users.filter((u) => u.needsP2).length,
-    byKind: {},
+    // Keys are detection types from the file: no prototype, so `__proto__` is a key like any other.
+    byKind: Object.create(null) as Record<string, number>,
   };
   for (const u of users) stats.byPriority[u.priority]++;
-  for (const d of data.detections) stats.byKind[d.riskEventType] = (stats.byKind[d.riskEventType] ?? 0) + 1;
+  for (const d of data.detections)
+    stats.byKind[d.riskEventType] = (lookup(stats.byKind, d.riskEventType) ?? 0) + 1;
   const issues: RiskIssue[] = [...data.issues];
   const detections = [...data.detections].sort((a, b) =>
     (detectedAt(b) ?? '').localeCompare(detectedAt(a) ?? ''),
