@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, unzipSync, zipSync } from 'fflate';
+import { SaxesParser } from 'saxes';
 import { generate } from '../src/tools/sync-check/generate.ts';
 import type { BenchRow, BenchSection } from './lib.ts';
 
@@ -18,7 +19,10 @@ const REAL = resolve(ROOT, '../shared/fixtures/dmarc/real');
 const DMARC_FILES = 3264;
 
 interface Run {
+  /** Wall time from spawn to exit. */
   ms: number;
+  /** User + system CPU time of the process, from /usr/bin/time. */
+  cpuMs: number;
   /** Peak resident set size in MB (10⁶ bytes), from /usr/bin/time. */
   rssMb: number;
   status: number;
@@ -28,7 +32,7 @@ interface Run {
 function runOnce(cmd: string, args: string[], opts: { stdin?: string; out?: string } = {}): Run {
   const rssFile = join(DIR, 'cli-rss.txt');
   const t = performance.now();
-  const p = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+  const p = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], {
     input: opts.stdin,
     stdio: ['pipe', 'pipe', 'pipe'],
     maxBuffer: 1 << 30,
@@ -36,28 +40,37 @@ function runOnce(cmd: string, args: string[], opts: { stdin?: string; out?: stri
   });
   const ms = performance.now() - t;
   if (opts.out) writeFileSync(opts.out, p.stdout);
-  const rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
-  return { ms, rssMb: (rssKb * 1024) / 1e6, status: p.status ?? -1 };
+  const [rssKb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { ms, cpuMs: (user! + sys!) * 1000, rssMb: (rssKb! * 1024) / 1e6, status: p.status ?? -1 };
 }
 
-/** The fastest of `runs` runs (after one warm-up), with the largest peak RSS seen. */
+/** The fastest of `runs` runs (after one warm-up): least wall time and, separately, least CPU time; the largest peak RSS. */
 function best(runs: number, cmd: string, args: string[], opts: { stdin?: string; out?: string } = {}): Run {
   runOnce(cmd, args, opts);
   let min: Run | undefined;
   let rss = 0;
+  let cpu = Infinity;
   for (let i = 0; i < runs; i++) {
     const r = runOnce(cmd, args, opts);
     rss = Math.max(rss, r.rssMb);
+    cpu = Math.min(cpu, r.cpuMs);
     if (!min || r.ms < min.ms) min = r;
   }
-  return { ...min!, rssMb: rss };
+  return { ...min!, cpuMs: cpu, rssMb: rss };
 }
 
 const row = (name: string, r: Run, base: Run, note = ''): BenchRow => ({
   name,
   ms: r.ms,
   ratio: r.ms / base.ms,
-  note: [`peak RSS ${r.rssMb.toFixed(0)} MB`, `exit ${r.status}`, note].filter(Boolean).join('; '),
+  note: [
+    `CPU ${r.cpuMs.toFixed(0)} ms (${(r.cpuMs / base.cpuMs).toFixed(2)}×)`,
+    `peak RSS ${r.rssMb.toFixed(0)} MB`,
+    `exit ${r.status}`,
+    note,
+  ]
+    .filter(Boolean)
+    .join('; '),
 });
 
 /** Every aggregate report document in the real corpus: plain XML, gzip and zip members (mails left out). */
@@ -77,9 +90,16 @@ function realDocuments(): Uint8Array[] {
   };
   walk(REAL);
   const text = new TextDecoder();
+  // Well-formed aggregate reports only: the figures are about reading reports, not rejecting broken ones.
   return docs.filter((d) => {
-    const t = text.decode(d.subarray(0, 4096));
-    return t.includes('<feedback') && /<report_id>/.test(text.decode(d));
+    const t = text.decode(d);
+    if (!t.includes('<feedback') || !/<report_id>/.test(t)) return false;
+    try {
+      new SaxesParser().write(t).close();
+      return true;
+    } catch {
+      return false;
+    }
   });
 }
 
@@ -90,7 +110,7 @@ function realDocuments(): Uint8Array[] {
 function dmarcFolders(): { mixed: string; plain: string; xmlBytes: number; files: number } {
   const mixed = join(DIR, 'cli-dmarc-mixed');
   const plain = join(DIR, 'cli-dmarc-plain');
-  const stamp = join(DIR, 'cli-dmarc.json');
+  const stamp = join(DIR, 'cli-dmarc-v2.json');
   if (existsSync(stamp)) return JSON.parse(readFileSync(stamp, 'utf8'));
   rmSync(mixed, { recursive: true, force: true });
   rmSync(plain, { recursive: true, force: true });
@@ -131,8 +151,13 @@ function syncFiles(): { ad: string; entra: string; scope: string[] } {
   return { ad, entra, scope: JSON.parse(readFileSync(scopeFile, 'utf8')) as string[] };
 }
 
-const verdict = (what: string, ratio: number, goal: number, atMost = true) =>
-  `${what}: ${ratio.toFixed(2)}× (goal ${atMost ? '≤' : '≥'} ${goal}×): ${(atMost ? ratio <= goal : ratio >= goal) ? 'met' : 'NOT met'}`;
+/** The goal is on wall time; CPU time is given beside it because a loaded shared machine stretches wall time. */
+function verdict(what: string, r: Run, base: Run, goal: number, atMost = true): string {
+  const ok = (x: number) => (atMost ? x <= goal : x >= goal);
+  const wall = atMost ? r.ms / base.ms : base.ms / r.ms;
+  const cpu = atMost ? r.cpuMs / base.cpuMs : base.cpuMs / r.cpuMs;
+  return `${what}: ${wall.toFixed(2)}× wall (goal ${atMost ? '≤' : '≥'} ${goal}×): ${ok(wall) ? 'met' : 'NOT met'} (CPU time ${cpu.toFixed(2)}×: ${ok(cpu) ? 'met' : 'NOT met'})`;
+}
 
 export async function bench(): Promise<BenchSection[]> {
   mkdirSync(DIR, { recursive: true });
@@ -152,7 +177,7 @@ export async function bench(): Promise<BenchSection[]> {
       row('hybrid-toolbox immutable-id <one ImmutableID>', one, bare),
       row('hybrid-toolbox --help (no core loaded)', help, bare),
     ],
-    verdict: verdict('One conversion', one.ms / bare.ms, 2),
+    verdict: verdict('One conversion', one, bare, 2),
     notes: ['Minimum of 15 runs after a warm-up; peak RSS is the largest seen.'],
   });
 
@@ -186,7 +211,7 @@ export async function bench(): Promise<BenchSection[]> {
         rate: { value: mb / (python.ms / 1000), unit: 'MB/s' },
       },
     ],
-    verdict: `${verdict('CLI vs bare saxes', dmarcText.ms / saxes.ms, 1.5)}; ${verdict('Python vs CLI', python.ms / dmarcText.ms, 2, false)}`,
+    verdict: `${verdict('CLI vs bare saxes', dmarcText, saxes, 1.5)}; ${verdict('Python vs CLI (speed-up)', dmarcText, python, 2, false)}`,
     notes: [
       `${d.files.toLocaleString('en-US')} reports (a third plain XML, a third .xml.gz, a third .zip, one folder) made from the aggregate reports in ../shared/fixtures/dmarc/real, each with its own report id; ${mb.toFixed(1)} MB of XML. Minimum of 5 runs (Python: 3) after a warm-up.`,
     ],
@@ -214,7 +239,7 @@ export async function bench(): Promise<BenchSection[]> {
         `${jsonMb.toFixed(1)} MB of JSON`,
       ),
     ],
-    verdict: `${verdict('Sync check vs bare Papa Parse', sync.ms / papa.ms, 1.3)}; peak RSS ${sync.rssMb.toFixed(0)} MB (goal ≤ ~1,100 MB): ${sync.rssMb <= 1150 ? 'met' : 'NOT met'}`,
+    verdict: `${verdict('Sync check vs bare Papa Parse', sync, papa, 1.3)}; peak RSS ${sync.rssMb.toFixed(0)} MB (goal ≤ ~1,100 MB): ${sync.rssMb <= 1150 ? 'met' : 'NOT met'}`,
     notes: [`${inMb.toFixed(0)} MB of CSV in. Minimum of 3 runs after a warm-up.`],
   });
   return sections;

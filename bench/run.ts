@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ bench: () => Promise<BenchSection[
   'sync-check': () => import('./sync-check.ts'),
   'move-report': () => import('./move-report.ts'),
   page: () => import('./page-apps.ts'),
+  cli: () => import('./cli.ts'),
   bundle: () => import('./bundle.ts'),
 };
 
