@@ -129,7 +129,7 @@ function offlineApp(): Plugin[] {
       dontCacheBustURLsMatching: /^assets\//,
       navigateFallback: 'index.html',
       // Other pages go to the network: the sign-in bridge must get Entra's answer, the single file is a download.
-      navigateFallbackDenylist: [/\.html$/],
+      navigateFallbackDenylist: [/\.html(\?|$)/],
       inlineWorkboxRuntime: true,
       cleanupOutdatedCaches: true,
       runtimeCaching: [],

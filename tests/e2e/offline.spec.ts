@@ -253,14 +253,23 @@ test.describe('on other local origins', () => {
   });
 });
 
-test('the sign-in bridge may be framed by the app itself (silent token renewal)', async ({ page }) => {
-  await page.goto('./');
+test('the sign-in bridge is framed by the app itself and never answered by the service worker', async ({
+  page,
+}) => {
+  await visitOnce(page, './');
+  await page.reload();
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // Silent token renewal loads the bridge in a hidden frame of the app.
   await page.evaluate(() => {
     const f = document.createElement('iframe');
     f.src = './redirect.html';
     document.body.append(f);
   });
   await expect(page.frameLocator('iframe').locator('#status')).toBeVisible();
+  // Entra's answer comes back to the bridge itself, not to the app the navigation fallback would serve.
+  await page.goto('./redirect.html?code=abc&state=xyz');
+  await expect(page.locator('#status')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Tools' })).toHaveCount(0);
 });
 
 test("the server's responses carry the security headers and the page's own policy", async ({ request }) => {
