@@ -463,4 +463,22 @@ describe('hostile and unusable input stays inside its file', () => {
     expect(both.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(both.files.map((f) => f.verdict)).toEqual(['used', 'used']);
   });
+
+  it('names a CSV download from the admin center as a CSV, with the Graph export that works', () => {
+    const csv = text(
+      'riskyUsers.csv',
+      'User,Risk state,Risk level,Risk last updated\r\nalex.wilber@contoso.com,At risk,High,11/23/2026 6:10 AM\r\n',
+    );
+    const data = parseRiskFiles([csv, good], { now: NOW });
+    expect(data.riskyUsers).toHaveLength(5);
+    expect(data.issues[0]).toMatchObject({
+      code: 'bad-json',
+      severity: 'error',
+      file: 'riskyUsers.csv',
+      message: expect.stringMatching(
+        /^This is a CSV \(header: User,Risk state,Risk level,Risk last updated\)/,
+      ),
+      hint: expect.stringContaining('Get-MgRiskyUser'),
+    });
+  });
 });

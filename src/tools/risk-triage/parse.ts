@@ -580,6 +580,16 @@ function readFile(f: NamedBytes, summary: FileSummary, now: number): FileRead | 
     value = JSON.parse(text);
   } catch (e) {
     const problem = jsonProblem(text, e);
+    // The Entra admin center's "Download" of risky users is a CSV: say so instead of quoting the JSON parser.
+    const first = text.trimStart().slice(0, 1000).split(/\r?\n/, 1)[0] ?? '';
+    if (!/^[[{]/.test(first) && /^"?[\w ]+"?([,;\t]"?[\w ().]+"?)+$/.test(first)) {
+      return {
+        code: 'bad-json',
+        line: 1,
+        message: `This is a CSV (header: ${shorten(first)}), like the Entra admin center's Download; Risk triage reads Graph JSON, which keeps ids, detections and dates exact.`,
+        hint: GOOD_EXPORT_HINT,
+      };
+    }
     return {
       code: 'bad-json',
       line: problem.line,
