@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { esc, escapeText } from './escape.ts';
@@ -8,13 +9,15 @@ import { createOutput } from './output.ts';
 
 describe('the CLI layer', () => {
   it('lists every tool from its declaration, and exits 2 without a tool', async () => {
-    expect(commands.map((c) => c.name)).toEqual([
-      'dmarc',
-      'immutable-id',
-      'move-report',
-      'risk-triage',
-      'sync-check',
-    ]);
+    // Found by folder: every tool with a command.ts, nothing listed by hand.
+    const folders = readdirSync(new URL('../tools/', import.meta.url), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(new URL(`../tools/${d.name}/command.ts`, import.meta.url)))
+      .map((d) => d.name)
+      .sort();
+    expect(commands.map((c) => c.name)).toEqual(folders);
+    expect(folders).toEqual(
+      expect.arrayContaining(['dmarc', 'immutable-id', 'move-report', 'risk-triage', 'sync-check']),
+    );
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     for (const c of commands) expect(help.out).toContain(`  ${c.name}`);
