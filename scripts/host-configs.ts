@@ -105,6 +105,12 @@ server {
         try_files $uri $uri/ =404;
 ${headers('default', '        ')}
     }
+
+    # Older mime.types (before nginx 1.23) have no entry for the web app manifest.
+    location ~ \.webmanifest$ {
+        default_type application/manifest+json;
+${headers('default', '        ')}
+    }
 ${locations}
 }
 `;
