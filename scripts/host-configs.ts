@@ -107,7 +107,7 @@ ${headers('default', '        ')}
     }
 
     # Older mime.types (before nginx 1.23) have no entry for the web app manifest.
-    location ~ \.webmanifest$ {
+    location ~ \\.webmanifest$ {
         default_type application/manifest+json;
 ${headers('default', '        ')}
     }
