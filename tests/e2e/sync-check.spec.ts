@@ -156,6 +156,17 @@ test('a large pair: the tab keeps ticking while the worker compares, and tables 
   await scroller.locator('tr[aria-rowindex="2"]').click();
   await expect(page.getByRole('heading', { name: 'Active Directory', level: 4 })).toBeVisible();
   await screenshot(page, 'sync-check-large-detail');
+
+  // Cancel ends the comparison's worker itself, not only the wait for it.
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  const running = page.workers().filter((w) => /worker/i.test(w.url()));
+  expect(running.length).toBeGreaterThan(0);
+  const closed = Promise.all(running.map((w) => new Promise((done) => w.once('close', done))));
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
+  await closed;
+  await expect(page.getByRole('region', { name: 'Summary' })).toHaveCount(0);
 });
 
 test('an unusable AD export stops with a banner at the top, and no comparison is shown', async ({

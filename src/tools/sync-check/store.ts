@@ -5,7 +5,6 @@
  * here), one user's detail, or an export as a Blob.
  */
 import { toCsv, type CsvCell } from '../../lib/csv/write.ts';
-import type { Issue } from '../../lib/issue.ts';
 import { compileFilter, type CellValue, type Column, type SortState } from '../../lib/ui/table-view.ts';
 import { ATTRIBUTE_COLUMNS, LISTS, setColumns, sidesOf, type AttributeRow, type TableId } from './columns.ts';
 import { parseDate } from './dates.ts';
@@ -69,7 +68,7 @@ export interface SyncSummary {
   mappings: FileMapping[];
   issues: SyncIssue[];
   /** A side that could not be read at all (empty, binary, wrong file): no comparison is shown. */
-  unusable: Issue[];
+  unusable: SyncIssue[];
 }
 
 export interface RowsQuery {
@@ -213,7 +212,7 @@ export class ResultStore {
       scope: r.scope,
       mappings: r.mappings,
       issues: r.issues,
-      unusable: (r as SyncCheckResult & { unusable?: Issue[] }).unusable ?? [],
+      unusable: r.unusable,
     };
   }
 
