@@ -283,6 +283,7 @@ function gunzip(input: Uint8Array, budget: Budget): { data: Uint8Array; hasTrail
     }
   }
   let produced = 0;
+  let isOne = true;
   const chunks: Uint8Array[] = [];
   try {
     const data = inflateWith(
@@ -292,13 +293,14 @@ function gunzip(input: Uint8Array, budget: Budget): { data: Uint8Array; hasTrail
           ondata(chunk);
           chunks.push(chunk);
         });
+        // Called for each member after the first.
+        g.onmember = () => (isOne = false);
         return g;
       },
       input,
       budget,
     );
     // Several members each carry their own trailer; one member is checked against its CRC-32 and size.
-    const isOne = header > 0 && header < n - 8 && !hasSecondMember(input, header);
     return { data: isOne ? checkGzipCrc(input, data) : data, hasTrailingData: false };
   } catch (e) {
     // fflate's error 6 ("invalid gzip data") after the first member means the bytes after it are not another member.
