@@ -42,7 +42,7 @@ function loadDisk(dir: string): Record<string, Uint8Array> {
 const GUID = (i: number) => `${i.toString(16).padStart(8, '0')}-2c1d-4b11-9c3c-1d9e5d8a3b0f`;
 const STDIN = Array.from({ length: 2000 }, (_, i) => (i === 7 ? 'bad*padding=' : GUID(i))).join('\n');
 
-const CASES: { argv: string[]; stdin?: string }[] = [
+const CASES: { argv: string[]; stdin?: string; env?: Record<string, string> }[] = [
   { argv: ['--help'] },
   { argv: ['immutable-id', '--help'] },
   { argv: [] },
@@ -51,6 +51,9 @@ const CASES: { argv: string[]; stdin?: string }[] = [
   { argv: ['immutable-id', '-', '--json'], stdin: STDIN },
   { argv: ['immutable-id', '-', '--csv'], stdin: STDIN },
   { argv: ['dmarc', 'dmarc', '--json'] },
+  // The second thread on (it starts at 64 files otherwise): the same output as one thread from the sources.
+  { argv: ['dmarc', 'dmarc', '--json'], env: { HT_PARALLEL_MIN_FILES: '2' } },
+  { argv: ['dmarc', 'dmarc'], env: { HT_PARALLEL_MIN_FILES: '2' } },
   { argv: ['dmarc', 'dmarc'] },
   { argv: ['dmarc', 'dmarc', '--ndjson'] },
   { argv: ['dmarc', 'dmarc', 'missing'] },
@@ -90,6 +93,7 @@ describe('the built CLI', () => {
       const proc = spawnSync(process.execPath, [join(built, 'hybrid-toolbox.mjs'), ...c.argv], {
         cwd: data,
         input: c.stdin ?? '',
+        env: { ...process.env, ...c.env },
         encoding: 'utf8',
         maxBuffer: 1 << 28,
       });

@@ -145,7 +145,8 @@ function verdictFrom(
   };
 }
 
-interface Collector {
+/** Everything read from the files, before de-duplication and roll-up: plain data (it crosses threads). */
+export interface Collector {
   files: FileVerdict[];
   reports: AggregateReport[];
   recordsByReport: DmarcRecord[][];
@@ -235,8 +236,9 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
         if (item.mails.some((m) => mails.get(m)?.isSkipped)) break;
         note(item.mails);
         let issue = item.issue;
-        if (issue.code === 'limit-entries') {
-          const n = c.reports.length - reportsBefore;
+        // A limit on the whole file after some of it was read: say exactly what counts and what does not.
+        const n = c.reports.length - reportsBefore;
+        if (issue.code === 'limit-entries' || (item.path === name && n > 0)) {
           issue = {
             ...issue,
             message: `${n.toLocaleString('en-US')} report${n === 1 ? ' was' : 's were'} read from it. ${issue.message}`,
@@ -479,6 +481,27 @@ function yieldToEventLoop(): Promise<void> {
  * One bad file never sinks the batch. Cancels between files (and between archive members) through `signal`.
  */
 export async function analyseFiles(files: LazyFile[], opts: DmarcOptions = {}): Promise<DmarcResult> {
+  return summarise(await collectFiles(files, opts), opts.maxTotalMessages);
+}
+
+/**
+ * Collectors of consecutive runs of files, joined in order: the same as collecting all the files at once (the CLI
+ * reads the two halves of a big folder on two threads).
+ */
+export function mergeCollectors(parts: readonly Collector[]): Collector {
+  const c: Collector = { files: [], reports: [], recordsByReport: [], verdictOfReport: [] };
+  for (const p of parts) {
+    const offset = c.files.length;
+    for (const f of p.files) c.files.push(f);
+    for (const r of p.reports) c.reports.push(r);
+    for (const r of p.recordsByReport) c.recordsByReport.push(r);
+    for (const v of p.verdictOfReport) c.verdictOfReport.push(v + offset);
+  }
+  return c;
+}
+
+/** Reads the files in order, each inside its own boundary, into a {@link Collector} for {@link summarise}. */
+export async function collectFiles(files: LazyFile[], opts: DmarcOptions = {}): Promise<Collector> {
   const c: Collector = { files: [], reports: [], recordsByReport: [], verdictOfReport: [] };
   let lastYield = Date.now();
   for (let i = 0; i < files.length; i++) {
@@ -514,7 +537,7 @@ export async function analyseFiles(files: LazyFile[], opts: DmarcOptions = {}): 
       lastYield = Date.now();
     }
   }
-  return summarise(c, opts.maxTotalMessages);
+  return c;
 }
 
 export function analyse(files: NamedBytes[], opts: DmarcOptions = {}): Promise<DmarcResult> {
