@@ -383,4 +383,21 @@ describe('every value is range-checked where it is parsed', () => {
     expect(p.moves.filter((m) => m.primaryBytes === null)).toHaveLength(2100 - 2047);
     expect(rangeIssue(p, 'TotalMailboxSize')!.message).toContain('column total stays below 2^53');
   });
+
+  it('cuts text cells at 1,024 characters and a failure message at 16 KiB, once noted per column', () => {
+    const p = at(
+      '"DisplayName","Status","Message"\r\n' +
+        `"${'N'.repeat(5000)}","Failed","${'m'.repeat(20_000)}"\r\n` +
+        '"Short","Failed","Error: short"\r\n',
+    );
+    expect(p.moves.map((m) => [m.name.length, m.message.length])).toEqual([
+      [1024, 16 * 1024],
+      [5, 12],
+    ]);
+    expect(p.moves[0]!.name.endsWith('…')).toBe(true);
+    expect(p.issues.filter((i) => i.code === 'long-value').map((i) => [i.path, i.line, i.severity])).toEqual([
+      ['DisplayName', 2, 'warning'],
+      ['Message', 2, 'warning'],
+    ]);
+  });
 });

@@ -22,6 +22,9 @@ export const LIMITS = {
   /** Dates before 1990 or more than two days after now are left empty: they would stretch the timeline. */
   earliest: Date.UTC(1990, 0, 1),
   aheadMs: 2 * 86_400_000,
+  /** A text value; a failure message may be longer. Longer text is cut with `…`. */
+  text: 1024,
+  message: 16 * 1024,
   /** A whole file: decoded it must fit in one JavaScript string (~512 M characters). */
   fileBytes: 500 * 2 ** 20,
 } as const;
@@ -277,6 +280,7 @@ class CellReader {
   readonly bad = new Map<string, BadValues>();
   readonly outOfRange = new Map<string, OutOfRange>();
   readonly lateDates = new Map<string, BadValues>();
+  readonly longText = new Map<string, BadValues>();
   readonly approxSizes = new Map<string, number>();
   /** Whether the last size() read a plain number. */
   wasPlain = false;
@@ -319,6 +323,14 @@ class CellReader {
       return this.noteRange(i, line, v, 'small enough that the column total stays below 2^53');
     this.sums[slot] = total;
     return n;
+  }
+
+  /** A text cell, cut at `max` characters (noted once per column): one huge cell cannot swamp the page. */
+  text(row: readonly string[], i: number, line: number, max: number = LIMITS.text): string {
+    const v = cell(row, i);
+    if (v.length <= max) return v;
+    this.note(this.longText, i, line, v);
+    return v.slice(0, max - 1) + '…';
   }
 
   int(row: readonly string[], i: number, line: number): number | null {
@@ -606,11 +618,11 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       return n;
     };
 
-    const displayName = cell(row, col.displayName);
-    const alias = cell(row, col.alias);
-    const identity = cell(row, col.identity);
-    const exchangeGuid = cell(row, col.exchangeGuid);
-    const flags = cell(row, col.flags);
+    const displayName = read.text(row, col.displayName, line);
+    const alias = read.text(row, col.alias, line);
+    const identity = read.text(row, col.identity, line);
+    const exchangeGuid = read.text(row, col.exchangeGuid, line);
+    const flags = read.text(row, col.flags, line);
     const isArchiveOnly = flags.includes('MoveOnlyArchiveMailbox');
     const isPrimaryOnly = flags.includes('MoveOnlyPrimaryMailbox');
     const primaryBytes = size('primaryBytes');
@@ -619,7 +631,7 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
     const inProgressMs = read.duration(row, durationCol.inProgressMs, line);
     const stallMs = new Array<number>(stallIdx.length);
     for (let s = 0; s < stallIdx.length; s++) stallMs[s] = read.duration(row, stallIdx[s]!, line) ?? 0;
-    const batch = stripBatchPrefix(cell(row, col.batch));
+    const batch = stripBatchPrefix(read.text(row, col.batch, line));
     const key = exchangeGuid || identity;
     if (key) {
       if (seen.has(key)) {
@@ -636,14 +648,14 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       identity,
       exchangeGuid,
       batch: batch || NO_BATCH,
-      status: cell(row, col.status),
-      statusDetail: cell(row, col.statusDetail),
-      syncStage: cell(row, col.syncStage),
+      status: read.text(row, col.status, line),
+      statusDetail: read.text(row, col.statusDetail, line),
+      syncStage: read.text(row, col.syncStage, line),
       flags,
       isArchiveOnly,
       isPrimaryOnly,
-      recipientType: cell(row, col.recipientType),
-      dcs: cell(row, col.dcs),
+      recipientType: read.text(row, col.recipientType, line),
+      dcs: read.text(row, col.dcs, line),
       percentComplete: read.percent(row, col.percentComplete, line),
       primaryBytes,
       archiveBytes,
@@ -655,8 +667,8 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       badItems: read.int(row, col.badItems, line),
       largeItems: read.int(row, col.largeItems, line),
       missingItems: read.int(row, col.missingItems, line),
-      badItemLimit: cell(row, col.badItemLimit),
-      largeItemLimit: cell(row, col.largeItemLimit),
+      badItemLimit: read.text(row, col.badItemLimit, line),
+      largeItemLimit: read.text(row, col.largeItemLimit, line),
       queuedAt: read.date(row, dateCol.queuedAt, line),
       startedAt: read.date(row, dateCol.startedAt, line),
       seededAt: read.date(row, dateCol.seededAt, line),
@@ -674,13 +686,13 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       idleMs: read.duration(row, durationCol.idleMs, line),
       transientMs: read.duration(row, durationCol.transientMs, line),
       stallMs,
-      failureType: cell(row, col.failureType),
-      failureSide: cell(row, col.failureSide),
-      failureCode: cell(row, col.failureCode),
-      message: cell(row, col.message),
-      sourceServer: cell(row, col.sourceServer),
-      targetDatabase: cell(row, col.targetDatabase),
-      remoteHost: cell(row, col.remoteHost),
+      failureType: read.text(row, col.failureType, line),
+      failureSide: read.text(row, col.failureSide, line),
+      failureCode: read.text(row, col.failureCode, line),
+      message: read.text(row, col.message, line, LIMITS.message),
+      sourceServer: read.text(row, col.sourceServer, line),
+      targetDatabase: read.text(row, col.targetDatabase, line),
+      remoteHost: read.text(row, col.remoteHost, line),
       gbPerHour:
         bytesTransferred !== null && bytesTransferred > 0 && inProgressMs !== null && inProgressMs > 0
           ? bytesTransferred / GIB / (inProgressMs / 3_600_000)
@@ -750,6 +762,16 @@ export function parseMoves(table: CsvTable, file: string, opts: ParseMovesOption
       line: b.line,
       path: column,
       message: `${b.count} value(s) in ${column} are outside what one move can hold (first on line ${b.line}: "${b.example}"); expected ${[...b.rules].join('; or ')}. They are counted as empty.`,
+    });
+  }
+  for (const [column, b] of read.longText) {
+    issues.push({
+      code: 'long-value',
+      severity: 'warning',
+      file,
+      line: b.line,
+      path: column,
+      message: `${b.count} value(s) in ${column} are longer than ${(normaliseHeader(column) === 'message' || normaliseHeader(column) === 'failuremessage' ? LIMITS.message : LIMITS.text).toLocaleString('en-US')} characters (first on line ${b.line}); they were cut there.`,
     });
   }
   for (const [column, b] of read.lateDates) {

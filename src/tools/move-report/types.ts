@@ -23,6 +23,7 @@ export type MoveReportIssueCode =
   | 'no-moves'
   | 'out-of-range'
   | 'date-out-of-range'
+  | 'long-value'
   | 'internal-error';
 
 /**
