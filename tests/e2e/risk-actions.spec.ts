@@ -89,6 +89,9 @@ test('confirm compromised: consent for the write scope at first use, synced user
     ),
   );
   await screenshot(page, 'risk-actions-audit');
+  await page
+    .getByRole('region', { name: /Actions this session/ })
+    .screenshot({ path: 'test-results/screens/risk-actions-audit-panel.png' });
 });
 
 test('dismiss for a selection: untick one, partial failure explained (403 without the role), the others done', async ({
