@@ -442,7 +442,9 @@ describe('the member cap counts what could be a report', () => {
   it('refuses a plain document past the size of one member before anything decodes it', () => {
     const items = run('huge.xml', enc('<a>' + ' '.repeat(5000) + '</a>'), { maxEntryBytes: 4096 });
     expect(failures(items)).toEqual([['huge.xml', 'limit-entry-size']]);
-    expect(items[0]?.kind === 'failed' && items[0].issue.message).toMatch(/more than 0 MiB, the limit/);
+    expect(items[0]?.kind === 'failed' && items[0].issue.message).toMatch(
+      /^It is 5,007 bytes, more than 4,096 bytes, the limit for one document\.$/,
+    );
   });
 
   it('a mail part without a blank line is all body, its bytes never turned into one header string', () => {

@@ -110,7 +110,10 @@ class Refused extends Error {
   }
 }
 
-const MiB = (n: number) => `${(n / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+const MiB = (n: number) =>
+  n < 2 ** 20
+    ? `${n.toLocaleString('en-US')} bytes`
+    : `${(n / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
 
 interface Budget {
   limits: UnpackLimits;
@@ -595,7 +598,13 @@ function* open(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackIte
         continue;
       }
       const issues = member.warning ? [...walk.issues, member.warning] : walk.issues;
-      yield* guarded(memberPath, member.data, inner({ issues }));
+      try {
+        yield* guarded(memberPath, member.data, inner({ issues }));
+      } catch (e) {
+        // A limit on the whole file ends it here: what is left is counted for the message.
+        if (e instanceof Refused) budget.droppedMembers += members.length - k - 1;
+        throw e;
+      }
     }
     return;
   }
@@ -609,7 +618,12 @@ function* open(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackIte
     }
     const mailPath = kind === 'mbox' && messages.length > 1 ? child(`message ${i + 1}`) : path;
     const mail = parseMail(messages[i]!, { maxParts: budget.limits.maxEntries, maxNesting: 20 });
-    yield* mailItems(mailPath, mail, inner({ mails: [...walk.mails, mailPath] }));
+    try {
+      yield* mailItems(mailPath, mail, inner({ mails: [...walk.mails, mailPath] }));
+    } catch (e) {
+      if (e instanceof Refused) budget.droppedMails += messages.length - i - 1;
+      throw e;
+    }
   }
 }
 
@@ -664,14 +678,22 @@ function isFatal(e: Refused): boolean {
   return e.code === 'limit-total-size' || e.code === 'limit-ratio';
 }
 
+const count = (x: number, one: string, many: string) =>
+  `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
+
+/** "2 more members and 15 more mails", or '' when nothing was left out. */
+function notRead(budget: Budget): string {
+  return [
+    budget.droppedMembers ? count(budget.droppedMembers, 'more member', 'more members') : '',
+    budget.droppedMails ? count(budget.droppedMails, 'more mail', 'more mails') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
 /** The exact account of what the member cap left out. */
 function droppedMessage(budget: Budget): string {
-  const n = (x: number, one: string, many: string) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
-  const parts = [
-    budget.droppedMembers ? n(budget.droppedMembers, 'more member', 'more members') : '',
-    budget.droppedMails ? n(budget.droppedMails, 'more mail', 'more mails') : '',
-  ].filter(Boolean);
-  return `Only the first ${n(budget.limits.maxEntries, 'member', 'members')} that could be reports were read (the limit for one input file); ${parts.join(' and ')} ${budget.droppedMembers + budget.droppedMails === 1 ? 'was' : 'were'} not read.`;
+  return `Only the first ${count(budget.limits.maxEntries, 'member', 'members')} that could be reports were read (the limit for one input file); ${notRead(budget)} ${budget.droppedMembers + budget.droppedMails === 1 ? 'was' : 'were'} not read.`;
 }
 
 function* guarded(path: string, bytes: Uint8Array, walk: Walk): Generator<UnpackItem> {
@@ -705,7 +727,11 @@ export function* unpack(
     yield* guarded(file.name, file.bytes, { budget, containers: [], mails: [], issues: [] });
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
-    yield { kind: 'failed', path: file.name, mails: [], issue: issueOf(e, file.name) };
+    const issue = issueOf(e, file.name);
+    const left = notRead(budget);
+    if (left) issue.message += ` The rest was not read: ${left}.`;
+    yield { kind: 'failed', path: file.name, mails: [], issue };
+    return;
   }
   if (budget.droppedMembers || budget.droppedMails) {
     yield {

@@ -235,6 +235,23 @@ describe('containers', () => {
     ]);
   });
 
+  it('past the bytes allowed for one input, the message says how many reports counted and what was not read', async () => {
+    const reports = Array.from({ length: 6 }, (_, i) =>
+      reportBytes({ reportId: `t${i}`, records: Array.from({ length: 40 }, () => ({ count: '1' })) }),
+    );
+    const box = reportMbox(reports);
+    // Each report inflates to ~17 KB: the third one crosses 40,000 bytes.
+    const r = await run([...GOOD, { name: 'box.mbox', bytes: box }], { limits: { maxTotalBytes: 40_000 } });
+    expect(reports[0]!.length * 2).toBeLessThan(40_000);
+    expect(reports[0]!.length * 3).toBeGreaterThan(40_000);
+    expect(verdictOf(r, 'box.mbox')).toMatchObject({
+      status: 'rejected',
+      reason:
+        '2 reports were read from it. The file inflates to more than 40,000 bytes in all, the limit for one input file. The rest was not read: 3 more mails.',
+    });
+    expect(r.totals.reports).toBe(alone.totals.reports + 2);
+  });
+
   it('a zip member with a wrong CRC-32 is rejected; its neighbour is read', async () => {
     const zip = zipWithBadCrc({
       'flipped.xml': reportBytes({ reportId: 'z1' }),
