@@ -74,6 +74,19 @@ describe('the result store the worker keeps', () => {
     expect(filtered.rows.every((r) => r.cells[upn]!.toLowerCase().includes('dup.upn'))).toBe(true);
   });
 
+  it('lists attribute findings with the user named, and the expected deletions', () => {
+    const attrs = store.rows(query({ table: 'attributes', limit: 1000 }));
+    expect(attrs.matching).toBe(x.attributes.length);
+    const user = cell('attributes', 'user');
+    expect(attrs.rows.every((r) => r.ad !== undefined && r.cells[user] !== '')).toBe(true);
+    const del = store.rows(query({ table: 'deletions', limit: 1000 }));
+    expect(del.matching).toBe(x.deletion!.removedSynced.length + x.deletion!.movedOutOfScope.length);
+    const guid = cell('deletions', 'guid');
+    expect(del.rows.map((r) => r.cells[guid]).sort()).toEqual(
+      [...x.deletion!.removedSynced, ...x.deletion!.movedOutOfScope].sort(),
+    );
+  });
+
   it('answers a user detail with both sides and the status in words', () => {
     const first = store.rows(query({ table: 'matched', limit: 1 })).rows[0]!;
     const d = store.detail(first.ad, undefined);
