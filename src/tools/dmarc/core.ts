@@ -160,6 +160,9 @@ interface MailState {
   hasVerdict: boolean;
 }
 
+const isUnused = (bytes: Uint8Array) =>
+  bytes.length < 64 && new TextDecoder().decode(bytes).trim().toLowerCase() === 'unused';
+
 /** A mail body (text, not a named attachment) holds a report inline only if it says so early on. */
 function isInlineReport(bytes: Uint8Array, contentType: string): boolean {
   if (contentType !== 'text/plain' && contentType !== 'text/xml') return false;
@@ -256,7 +259,7 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
           break;
         // Nor is any other part that is neither XML, JSON nor an archive (a PDF, Outlook's ATT00001.txt): if the
         // mail holds no report at all, the mail's own verdict says so.
-        if (item.part && kind === 'other') break;
+        if (item.part && kind === 'other' && !item.containers.some((k) => k === 'gzip' || k === 'zip')) break;
         note(item.mails);
         const top = isTop(item.path, item.mails);
         if (kind === 'empty') {
@@ -295,7 +298,10 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
             skip(
               item.path,
               'not-aggregate-report',
-              'Not a DMARC aggregate report: neither XML, zip, gzip nor a mail.',
+              item.part
+                ? // Yahoo and AOL have sent report attachments holding only the word "unused".
+                  `The attachment holds no report (it is not XML${isUnused(item.bytes) ? ': only the word "unused", a known glitch of the reporter' : ''}).`
+                : 'Not a DMARC aggregate report: neither XML, zip, gzip nor a mail.',
             );
         } else {
           const parsed = parseAggregateBytes(item.bytes, item.path, name, opts.reader, { now: opts.now });

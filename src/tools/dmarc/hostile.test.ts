@@ -203,6 +203,20 @@ describe('containers', () => {
     ]);
   });
 
+  it('Yahoo’s "unused" attachment is skipped with its reason, not rejected', async () => {
+    const gz = Buffer.from('H4sIAKImTmQAAyvNKy1OTQEA+UgslAYAAAA=', 'base64');
+    const mail = enc(
+      `From: noreply@dmarc.yahoo.com\r\nTo: dmarc@contoso.example\r\nSubject: Report Domain: contoso.example Submitter: yahoo.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThis is an aggregate report.\r\n--B\r\nContent-Type: application/gzip; name="yahoo.com!contoso.example!1682726400!1682812799.xml.gz"\r\nContent-Transfer-Encoding: base64\r\n\r\n${gz.toString('base64')}\r\n--B--\r\n`,
+    );
+    const r = await run([...GOOD, { name: 'yahoo.eml', bytes: mail }]);
+    expect(verdictOf(r, 'yahoo.eml > yahoo.com!contoso.example!1682726400!1682812799.xml.gz')).toMatchObject({
+      status: 'skipped',
+      reason:
+        'The attachment holds no report (it is not XML: only the word "unused", a known glitch of the reporter).',
+    });
+    expect(figures(r)).toEqual(figures(alone));
+  });
+
   it('a report sent inline as the text body is still read', async () => {
     const mail = enc(
       `From: dmarc@small.example\r\nTo: dmarc@contoso.example\r\nSubject: Report domain: contoso.example\r\nContent-Type: text/plain\r\n\r\n${reportXml({ reportId: 'inline' })}`,
