@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PAGE_POLICY, PATHS, singleFilePolicy } from './scripts/security-policy.mjs';
 import { hostConfigs } from './scripts/host-configs.ts';
+import { saveBundleReport } from './bench/bundle-report.ts';
 import { resolve } from 'node:path';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -167,6 +168,8 @@ export default defineConfig(({ mode, command }) => {
             singleFilePolicyPlugin(),
           ]
         : [offlineApp(), hostConfigFiles()]),
+      // npm test: the bundle test reads this build's report instead of building again.
+      ...(process.env.HT_BUNDLE_REPORT && !isSingle ? [saveBundleReport(process.env.HT_BUNDLE_REPORT)] : []),
     ],
     // Chromium refuses module workers from blob: URLs under file://, so the single file uses classic workers.
     worker: { format: isSingle ? 'iife' : 'es' },

@@ -1,4 +1,6 @@
-import { build, type Rollup } from 'vite';
+import { build, type Plugin, type Rollup } from 'vite';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface BundleReport {
@@ -21,11 +23,32 @@ export const HEAVY = [
 
 const heavyIn = (ids: string[]) => HEAVY.filter((h) => ids.some((id) => id.includes(`/node_modules/${h}/`)));
 
+type Output = Rollup.OutputChunk | Rollup.OutputAsset;
+
 /** Builds the app in memory (no files written) and splits its chunks into the shell and the lazy rest. */
 export async function bundleReport(): Promise<BundleReport> {
   const out = (await build({ logLevel: 'silent', build: { write: false } })) as
     Rollup.RollupOutput | Rollup.RollupOutput[];
-  const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
+  return reportOf((Array.isArray(out) ? out : [out]).flatMap((o) => o.output));
+}
+
+/**
+ * Writes the report of the build it is part of to `path` (JSON), so that `npm test` checks the bundle of the
+ * one build its end-to-end tests run on instead of building a second time. Used by vite.config.ts when
+ * HT_BUNDLE_REPORT names the file.
+ */
+export function saveBundleReport(path: string): Plugin {
+  return {
+    name: 'ht-bundle-report',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(reportOf(Object.values(bundle))));
+    },
+  };
+}
+
+function reportOf(outputs: Output[]): BundleReport {
   const chunks = outputs.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
   const byFile = new Map(chunks.map((c) => [c.fileName, c]));
   const entry = chunks.find((c) => c.isEntry && c.facadeModuleId?.endsWith('index.html'));

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check, each done once, and the time each phase took.
+ *
+ *   typecheck ‖ lint   single-threaded each, so they share the two cores of a small machine
+ *   build              the one build: the bundle test reads its report, the end-to-end tests serve it
+ *   unit, heavy        Vitest (the heavy project: hundreds-of-MB inputs, whole-process runs)
+ *   e2e                Playwright on that build
+ *
+ * Stops at the first failing phase. The phases are the package scripts, so `npm run <phase>` reproduces one.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const REPORT = resolve('test-results/bundle-report.json');
+const env = { ...process.env, HT_BUNDLE_REPORT: REPORT };
+const isWindows = process.platform === 'win32';
+
+/** Runs a command; when `quiet`, its output is kept and printed once it ends, so parallel phases do not mix. */
+function run(name, command, args, quiet) {
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(command, args, { env, shell: isWindows, stdio: quiet ? 'pipe' : 'inherit' });
+    let output = '';
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    child.on('close', (code) => {
+      if (quiet) process.stdout.write(`\n── ${name} ──\n${output}`);
+      done({ name, ok: code === 0, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+const npm = (script, quiet = false) => run(script, 'npm', ['run', '--silent', script], quiet);
+
+const phases = [
+  () => Promise.all([npm('typecheck', true), npm('lint', true)]),
+  () => npm('build'),
+  () => npm('unit'),
+  () => npm('heavy'),
+  () => run('e2e', 'npx', ['--no-install', 'playwright', 'test'], false),
+];
+
+rmSync(REPORT, { force: true });
+const started = performance.now();
+const results = [];
+let failed;
+for (const phase of phases) {
+  const r = [await phase()].flat();
+  results.push(r);
+  failed = r.find((x) => !x.ok);
+  if (failed) break;
+}
+const total = (performance.now() - started) / 1000;
+const line = results
+  .map((r) =>
+    r.length > 1
+      ? `${r.map((x) => `${x.name} ${x.seconds.toFixed(1)}`).join(' ‖ ')} → ${Math.max(...r.map((x) => x.seconds)).toFixed(1)}`
+      : `${r[0].name} ${r[0].seconds.toFixed(1)}`,
+  )
+  .join(' | ');
+console.log(`\nnpm test, seconds: ${line} | total ${total.toFixed(1)}`);
+if (failed) {
+  console.error(`npm test: ${failed.name} failed.`);
+  process.exit(1);
+}
