@@ -7,7 +7,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
  */
 export default defineConfig({
   // Compiles runes in `.svelte.ts` state classes, so they are tested as the page runs them.
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: false })],
   test: {
     environment: 'node',
     testTimeout: 60_000,
