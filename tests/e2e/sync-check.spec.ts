@@ -122,12 +122,9 @@ test('a large pair: the tab keeps ticking while the worker compares, and tables 
   });
   const started = await page.evaluate(() => performance.now());
   await page.getByRole('button', { name: 'Compare' }).click();
-  await expect(
-    page
-      .getByRole('progressbar')
-      .or(page.getByText(/Reading|Matching/))
-      .first(),
-  ).toBeVisible();
+  // Progress names the stage and the side being read.
+  await expect(page.getByRole('status').filter({ hasText: /Reading (AD|Entra)|Matching/ })).toBeVisible();
+  await screenshot(page, 'sync-check-progress');
   const summary = page.getByRole('region', { name: 'Summary' });
   const card = (label: string) => summary.locator('li', { hasText: label }).locator('.value');
   await expect(card('Matched')).toHaveText(g.expected.matchedPairs.length.toLocaleString('en-US'), {

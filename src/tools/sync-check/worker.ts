@@ -53,8 +53,8 @@ serve<SyncJob, SyncJobResult>(async (job, ctx) => {
       // The core names the file it reads; the page shows which side that is.
       const side = new Map<string, string>();
       for (const f of input.adAfter) side.set(f.name, 'later AD export');
-      for (const f of input.entra) side.set(f.name, 'Entra');
-      for (const f of input.ad) side.set(f.name, 'AD');
+      for (const f of input.entra) side.set(f.name, 'Entra export');
+      for (const f of input.ad) side.set(f.name, 'AD export');
       const stage = (label = '') => {
         const reading = /^Read(?:ing)? (.*)$/.exec(label);
         if (reading) return `Reading ${side.get(reading[1]!) ?? ''} ${reading[1]}`.replace('  ', ' ');
