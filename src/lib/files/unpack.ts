@@ -212,12 +212,15 @@ const fflateCode = (e: unknown): number | undefined =>
  * against the limits before anything is allocated, and one byte of slack shows a header that under-declares.
  */
 const ONE_SHOT_MAX_INPUT = 64 * 1024;
+const ONE_SHOT_MAX_OUTPUT = 4 * 2 ** 20;
 
 function inflateKnownSize(data: Uint8Array, size: number, budget: Budget): Uint8Array | undefined {
   if (data.length > ONE_SHOT_MAX_INPUT) return undefined;
   const { limits } = budget;
   if (size > limits.maxEntryBytes || budget.produced + size > limits.maxTotalBytes) return undefined;
   if (size > 2 ** 20 && size > limits.maxRatio * data.length) return undefined;
+  // A header may lie: never allocate more up front than a small report needs; larger ones stream.
+  if (size > ONE_SHOT_MAX_OUTPUT) return undefined;
   const out = inflateSync(data, { out: new Uint8Array(size + 1) });
   if (out.length > size) return undefined;
   charge(budget, out.length, out.length);
