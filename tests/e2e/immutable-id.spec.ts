@@ -223,7 +223,8 @@ test('bulk: free text is not an ID; an empty CSV or a PNG after it replaces the 
   await drop('notes.csv', Buffer.from(`Comment\r\nhello world\r\n${GUID}\r\nE012345\r\n`));
   await expect(table.getByRole('row')).toHaveCount(4);
   await expect(table.getByText(/^free text with spaces, not an ID\./)).toBeVisible();
-  await expect(stat('invalid').locator('.value')).toHaveText('1');
+  await expect(stat('not an ID').locator('.value')).toHaveText('1');
+  await expect(table.getByRole('row').nth(1)).toContainText('Not an ID');
   await expect(stat('read as GUIDs').locator('.value')).toHaveText('1');
   await expect(stat('text or string anchors').locator('.value')).toHaveText('1');
   await saveScreens(page, 'bulk-free-text', (n) => testInfo.outputPath(n));
@@ -233,7 +234,7 @@ test('bulk: free text is not an ID; an empty CSV or a PNG after it replaces the 
     bulk.getByText('empty.csv is empty: expected a CSV or text file with one ID per line.'),
   ).toBeVisible();
   await expect(table).toHaveCount(0);
-  await expect(stat('invalid')).toHaveCount(0);
+  await expect(stat('not an ID')).toHaveCount(0);
 
   const png = Buffer.from([
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1,
