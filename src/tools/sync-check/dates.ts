@@ -59,10 +59,19 @@ export function parseDate(value: unknown, order: DateOrder, assumeUtc: boolean):
   return { iso: formatIso(p), ms: null };
 }
 
+/** Where the date part of a value ends: at the first space or `T` after the first character, or its end. */
+function dayEnd(v: string): number {
+  for (let i = 1; i < v.length && i < 12; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 32 || c === 84) return i;
+  }
+  return v.length;
+}
+
 /** The first run of exactly four digits: the year in every culture's date format; -1 when there is none. */
 function yearOf(v: string): number {
   let run = 0;
-  for (let i = 0; i < v.length; i++) {
+  for (let i = 0; i < v.length && i < 24; i++) {
     const c = v.charCodeAt(i);
     if (c >= 48 && c <= 57) run++;
     else {
@@ -70,12 +79,30 @@ function yearOf(v: string): number {
       run = 0;
     }
   }
-  return run === 4 ? Number(v.slice(v.length - 4)) : -1;
+  return run === 4 && v.length <= 24 ? Number(v.slice(v.length - 4)) : -1;
 }
+
+/** `yyyy-MM-dd…` as the number yyyyMMdd; -1 when those places are not digits. */
+function isoDayNumber(v: string): number {
+  let n = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const FIRST_DAY = 19900101;
+const OK = 0;
+const IMPLAUSIBLE = 1;
 
 /**
  * Range checks for one date column of one file: values outside 1990 … now + 2 days are kept and warned about;
- * values that are no date (or one Date cannot hold) are counted as dropped. One warning each per column.
+ * values that are no date (or one a Date cannot hold) count as dropped. One warning of each kind per column.
+ * `see` runs while the row is read and settles nearly every value by its ISO day or its year; the few left wait
+ * for `finish`, which knows the column's day/month order.
  */
 export class DateCheck {
   implausible = 0;
@@ -85,31 +112,72 @@ export class DateCheck {
   readonly #latest: number;
   readonly #lastIso: string;
   readonly #firstIso = new Date(EARLIEST_PLAUSIBLE).toISOString();
-  readonly #safeFrom = 1991;
-  readonly #safeTo: number;
+  /** The day of the latest plausible instant, as yyyyMMdd. */
+  readonly #lastDay: number;
+  readonly #thisYear: number;
+  readonly #pending: string[] = [];
+  readonly #pendingLines: (number | null)[] = [];
 
   constructor(
-    readonly order: DateOrder,
     readonly assumeUtc: boolean,
     now = Date.now(),
   ) {
     this.#latest = now + FUTURE_SLACK_MS;
     this.#lastIso = new Date(this.#latest).toISOString();
-    this.#safeTo = new Date(now).getUTCFullYear() - 1;
+    this.#lastDay = isoDayNumber(this.#lastIso);
+    this.#thisYear = new Date(now).getUTCFullYear();
   }
 
-  /** A value kept as text (AD whenCreated, Entra createdDateTime). */
-  text(value: string, line: number | null): void {
+  /** A value kept as text (AD whenCreated, Entra createdDateTime), as its row is read. */
+  see(value: string, line: number | null): void {
     if (!value) return;
-    const year = yearOf(value);
-    if (year >= this.#safeFrom && year <= this.#safeTo) return;
-    const d = parseDate(value, this.order, this.assumeUtc);
-    if (!d) {
-      if (value.trim()) this.#noteUnreadable(value, line);
-      return;
+    if (value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+      const day = isoDayNumber(value);
+      if (day >= FIRST_DAY && day <= this.#lastDay) return;
+    } else {
+      const year = yearOf(value);
+      if (year > 1990 && year < this.#thisYear) return;
     }
-    const ms = d.ms ?? Date.parse(`${d.iso}Z`);
-    if (!(ms >= EARLIEST_PLAUSIBLE && ms <= this.#latest)) this.#noteImplausible(value, line);
+    this.#pending.push(value);
+    this.#pendingLines.push(line);
+  }
+
+  /** Settles the values `see` left, in the column's order; users share days, so each day is read once. */
+  finish(order: DateOrder): this {
+    const days = new Map<string, number>();
+    for (let k = 0; k < this.#pending.length; k++) {
+      const value = this.#pending[k]!;
+      const line = this.#pendingLines[k]!;
+      const cut = dayEnd(value);
+      const day = cut === value.length ? value : value.slice(0, cut);
+      let verdict = days.get(day);
+      if (verdict === undefined) {
+        const d = parseDate(day, order, true);
+        if (d) {
+          verdict = d.ms! >= EARLIEST_PLAUSIBLE && d.ms! <= this.#latest ? OK : IMPLAUSIBLE;
+          days.set(day, verdict);
+        } else {
+          // Not a plain date first: /Date(n)/, or no date at all.
+          const whole = parseDate(value, order, this.assumeUtc);
+          if (!whole) {
+            if (value.trim()) this.#noteUnreadable(value, line);
+            continue;
+          }
+          const ms = whole.ms ?? Date.parse(`${whole.iso}Z`);
+          verdict = ms >= EARLIEST_PLAUSIBLE && ms <= this.#latest ? OK : IMPLAUSIBLE;
+        }
+      }
+      if (verdict === IMPLAUSIBLE) this.#noteImplausible(value, line);
+    }
+    this.#pending.length = 0;
+    this.#pendingLines.length = 0;
+    return this;
+  }
+
+  /** True when `iso` (read from `raw`) would be warned about: a value read to nothing, or out of range. */
+  isSuspect(iso: string | null, raw: unknown): boolean {
+    if (iso === null) return raw !== null && raw !== undefined && raw !== '' && String(raw).trim() !== '';
+    return iso < this.#firstIso || iso > this.#lastIso;
   }
 
   /** A value already read to ISO text (`null`: unreadable when `raw` held something). */

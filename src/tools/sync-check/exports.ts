@@ -491,6 +491,7 @@ export function adFromCsv(
   const badGuids: { line: number; value: string }[] = [];
   let badGuidCount = 0;
   let badNumbers = 0;
+  const createdCheck = new DateCheck(false);
   let badNumber: { line: number; value: string } | undefined;
   const containers = new Containers();
   const keys = new GuidColumn();
@@ -512,6 +513,7 @@ export function adFromCsv(
       if (health.undecided.length && health.see(cells))
         pending.push({ at: users.length, cells: cells.slice(), line });
       const u = adUser(cells, raw, start + users.length, file, line, containers);
+      if (raw.whenCreated >= 0) createdCheck.see(u.whenCreated, line);
       if (u.objectGuid === null && raw.objectGuid >= 0 && cells[raw.objectGuid]) {
         if (++badGuidCount <= 5) badGuids.push({ line, value: cells[raw.objectGuid]! });
       }
@@ -636,11 +638,7 @@ export function adFromCsv(
       message: `No ${fields.whenCreated} value shows whether the day or the month comes first; read as ${created.order === 'dmy' ? 'day/month' : 'month/day'}.`,
     });
   }
-  if (created) {
-    const check = new DateCheck(created.order, false);
-    for (const u of users) check.text(u.whenCreated, u.line);
-    issues.push(...check.issues(file, fields.whenCreated!));
-  }
+  if (created) issues.push(...createdCheck.finish(created.order).issues(file, fields.whenCreated!));
   const sample = created ? users.find((u) => u.whenCreated.trim()) : undefined;
   if (created && sample && parseDate(sample.whenCreated, created.order, false)?.ms === null) {
     issues.push({
@@ -717,22 +715,23 @@ function blockedToEnabled(block: boolean | null): boolean | null {
 /** Sync times repeat (one per sync cycle): each distinct text is read once. */
 class SyncTimes {
   readonly #cache = new Map<string, string | null>();
-  readonly check: DateCheck;
-  constructor(readonly order: DateColumnOrder) {
-    this.check = new DateCheck(order, true);
-  }
+  /** Texts whose time is out of range or unreadable: counted per user, but looked up only when there are some. */
+  readonly #suspects = new Set<string>();
+  readonly check = new DateCheck(true);
+  constructor(readonly order: DateColumnOrder) {}
   read(v: unknown, line: number | null): string | null {
-    let iso: string | null | undefined;
-    if (typeof v !== 'string')
-      iso = v === null || v === undefined ? null : (parseDate(v, this.order, true)?.iso ?? null);
-    else {
-      iso = this.#cache.get(v);
-      if (iso === undefined) {
-        iso = parseDate(v, this.order, true)?.iso ?? null;
-        this.#cache.set(v, iso);
-      }
+    if (typeof v !== 'string') {
+      const iso = v === null || v === undefined ? null : (parseDate(v, this.order, true)?.iso ?? null);
+      this.check.iso(iso, v, line);
+      return iso;
     }
-    this.check.iso(iso, v, line);
+    let iso = this.#cache.get(v);
+    if (iso === undefined) {
+      iso = parseDate(v, this.order, true)?.iso ?? null;
+      this.#cache.set(v, iso);
+      if (this.check.isSuspect(iso, v)) this.#suspects.add(v);
+    }
+    if (this.#suspects.size !== 0 && this.#suspects.has(v)) this.check.iso(iso, v, line);
     return iso;
   }
 }
@@ -836,6 +835,7 @@ export function entraFromCsv(
   // Sync times wait as text only until some value proves the column's day/month order (the first few rows).
   const lastSyncText: string[] = [];
   let times: SyncTimes | undefined;
+  const createdCheck = new DateCheck(true);
   const table = readCsv(decoded.text, {
     file,
     signal: opts.signal,
@@ -852,6 +852,7 @@ export function entraFromCsv(
       if (health.undecided.length && health.see(cells))
         pending.push({ at: users.length, cells: cells.slice(), line });
       const u = makeEntraUser(csvEntraValues(cells, raw), start + users.length, file, line);
+      if (raw.created >= 0) createdCheck.see(u.created, line);
       users.push(u);
       keys.push(u.id || null, false);
       anchors.push(u.anchor);
@@ -950,11 +951,7 @@ export function entraFromCsv(
   }
   if (c.lastSync >= 0) issues.push(...times.check.issues(file, fields.lastSync!));
   const createdOrder = c.created >= 0 ? dateColumn(users.map((u) => u.created)).order : 'ymd';
-  if (c.created >= 0) {
-    const check = new DateCheck(createdOrder, true);
-    for (const u of users) check.text(u.created, u.line);
-    issues.push(...check.issues(file, fields.created!));
-  }
+  if (c.created >= 0) issues.push(...createdCheck.finish(createdOrder).issues(file, fields.created!));
   mapping.dateOrders = { lastSync: times.order, created: createdOrder };
   return { users, mapping, issues, keys, anchors };
 }
@@ -987,7 +984,7 @@ export function entraFromObjects(
   const values = new Map<EntraField, unknown>();
   const fieldNames = Object.keys(ENTRA_ALIASES) as EntraField[];
   const times = new SyncTimes('ymd');
-  const created = new DateCheck('ymd', true);
+  const created = new DateCheck(true);
   for (let r = 0; r < objects.length; r++) {
     const o = objects[r]!;
     values.clear();
@@ -1010,12 +1007,12 @@ export function entraFromObjects(
     const u = makeEntraUser(v, start + r, file, null);
     u.lastSync = times.read(v.lastSync, null);
     if (typeof v.created === 'number') created.iso(u.created || null, v.created, null);
-    else created.text(u.created, null);
+    else created.see(u.created, null);
     users[r] = u;
   }
   const issues: SyncIssue[] = [
     ...times.check.issues(file, fields.lastSync ?? ENTRA_ALIASES.lastSync[0]!),
-    ...created.issues(file, fields.created ?? ENTRA_ALIASES.created[0]!),
+    ...created.finish('ymd').issues(file, fields.created ?? ENTRA_ALIASES.created[0]!),
   ];
   const unusable: UnusableColumn[] = [];
   let isUnsure = false;
