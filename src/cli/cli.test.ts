@@ -87,6 +87,24 @@ describe('the CLI layer', () => {
     );
   });
 
+  it('writes long arrays entry by entry, with the same text', () => {
+    const big = {
+      a: Array.from({ length: 1000 }, (_, i) => ({
+        i,
+        s: `x\n"${i}"`,
+        nested: [i, { deep: [1, 2] }],
+        u: undefined,
+      })),
+      b: { list: Array.from({ length: 300 }, (_, i) => [i, null, 'é😀']), empty: [], o: {} },
+      d: new Date(0),
+    };
+    let text = '';
+    const out = createOutput((s) => void (text += s));
+    out.json(big);
+    void out.flush();
+    expect(text).toBe(JSON.stringify(big, null, 2) + '\n');
+  });
+
   it('walks folders recursively in byte order and reports a missing path', async () => {
     const m = memoryIo({
       'd/b.xml': 'x',

@@ -1,6 +1,8 @@
 /** The process as the CLI layer sees it: streams and the file system, so tests can run it in memory. */
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** False when the stream is full: wait for `drained` before writing much more. */
+  stdout: (text: string) => boolean | void;
+  drained?: () => Promise<void>;
   stderr: (text: string) => void;
   /** Stdin as byte chunks, read as they arrive. */
   stdin: () => AsyncIterable<Uint8Array>;

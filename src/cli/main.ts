@@ -114,7 +114,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (e instanceof UsageError) return usageError(e.message);
     throw e;
   }
-  const out = createOutput(io.stdout);
+  const out = createOutput(io.stdout, io.drained);
   let failed = false;
   const report = (issues: Iterable<Issue>) => {
     for (const i of issues) {
@@ -146,6 +146,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const runner = await spec.load();
     await runner.run(ctx);
     await out.flush();
+    await out.drain();
     return failed ? EXIT.rejected : EXIT.ok;
   } catch (e) {
     await out.flush();

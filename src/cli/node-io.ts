@@ -5,7 +5,8 @@ import type { CliIo } from './io.ts';
 /** The real process: Node's fs with callbacks (a whole-file read is one job on the thread pool). */
 export function nodeIo(): CliIo {
   return {
-    stdout: (t) => void process.stdout.write(t),
+    stdout: (t) => process.stdout.write(t),
+    drained: () => new Promise((resolve) => process.stdout.once('drain', () => resolve())),
     stderr: (t) => void process.stderr.write(t),
     stdin: () => process.stdin,
     stat: (p) =>

@@ -80,7 +80,9 @@ export interface Output {
   json: (value: unknown) => void;
   /** One value inside JSON being written by hand (an array streamed entry by entry), at this indent. */
   jsonPart: (value: unknown, indent: string) => void;
-  /** Waits until everything written has been handed to the stream. */
+  /** Waits while the stream is full (a slow pipe): call it now and then when writing a long stream. */
+  drain: () => Promise<void>;
+  /** Hands everything written so far to the stream. */
   flush: () => Promise<void>;
 }
 

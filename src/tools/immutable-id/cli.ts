@@ -46,6 +46,8 @@ export async function run(ctx: RunContext): Promise<void> {
     write(r);
     n++;
     if (r.kind === 'invalid') ctx.fail();
+    // Stdin can be endless: never let output pile up in memory behind a slow reader.
+    if ((n & 1023) === 0) await out.drain();
   }
   if (ctx.format === 'json') out.raw(n ? '\n  ]\n}\n' : '{\n  "results": []\n}\n');
   else if (ctx.format === 'csv' && n === 0) out.raw(CSV_HEADER);
