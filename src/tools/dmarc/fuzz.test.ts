@@ -120,6 +120,13 @@ const hostile: fc.Arbitrary<Uint8Array> = fc.oneof(
     xlsxBytes(),
   ),
   fc.string({ maxLength: 200 }).map(enc),
+  // Member names with control and text-direction characters, of any length.
+  fc
+    .string({
+      unit: fc.constantFrom('a', '\u001b', '[', '2', 'J', '\u202e', '\u0000', '.', ' '),
+      maxLength: 400,
+    })
+    .map((name) => zipSync({ [`m${name}.xml`]: enc(forged({ reportId: 'h-name' })) })),
   // Containers: a zip with a bad CRC, a truncated gzip, a mail with only HTML.
   fc.constant(0).map(() => zipWithBadCrc({ 'r.xml': enc(forged({ reportId: 'h-crc' })) })),
   fc.nat(60).map((n) => gzipSync(enc(forged({ reportId: 'h-gz' }))).subarray(0, n)),
