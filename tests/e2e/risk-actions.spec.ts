@@ -73,6 +73,8 @@ test('confirm compromised: consent for the write scope at first use, synced user
 
   // The queue shows what Identity Protection now says.
   await expect(table.getByRole('row').nth(1)).toContainText('confirmedCompromised');
+  // Read live, so the live copy itself was updated: no second copy of Alex.
+  await expect(page.getByText('appeared in more than one file')).toHaveCount(0);
   const audit = page.getByRole('table', { name: 'Actions this session' });
   await expect(audit.getByRole('row')).toHaveCount(2);
   await expect(audit).toContainText('ada.admin@contoso.com');
@@ -157,6 +159,10 @@ test('dismiss for a selection: untick one, partial failure explained (403 withou
   await expect(table).not.toContainText('alex.wilber@contoso.com');
   await expect(table).toContainText('megan.bowen@contoso.com');
   await expect(table).toContainText("patti.o'fernandez@contoso.com");
+  // Dropped files stay as they were: the new records come as a file of their own.
+  await expect(page.getByRole('list', { name: 'Files in use' })).toContainText(
+    'riskyUsers (after actions).json',
+  );
 });
 
 test('revoke sessions without the role: every user fails with the permission and roles named', async ({

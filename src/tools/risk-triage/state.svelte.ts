@@ -78,29 +78,37 @@ export class TriageState {
   }
 
   /**
-   * Risky-user records read again after an action: they replace the older copies (the parser keeps the most
-   * recently updated copy of each user) and the queue is triaged again.
+   * Risky-user records read again after an action replace the older copies: inside the live read when they came
+   * from it, else in a file of their own (the parser keeps the most recently updated copy). Then triage again.
    */
   async applyRiskyUsers(records: readonly Record<string, unknown>[]): Promise<void> {
     if (!records.length) return;
-    const name = 'riskyUsers (after actions).json';
-    const earlier = this.dropped.find((f) => f.name === name);
-    const byId = new Map<unknown, Record<string, unknown>>();
-    if (earlier) {
-      const page = JSON.parse(new TextDecoder().decode(earlier.bytes)) as {
-        value: Record<string, unknown>[];
-      };
-      for (const r of page.value) byId.set(r.id, r);
+    const fresh = new Map(records.map((r) => [r.id, r]));
+    const live = this.live?.files.find((f) => f.name === 'riskyUsers (live).json');
+    if (this.live && live) {
+      const page = readPage(live);
+      page.value = page.value.map((r) => {
+        const next = fresh.get(r.id);
+        fresh.delete(r.id);
+        return next ?? r;
+      });
+      const patched = { name: live.name, bytes: new TextEncoder().encode(JSON.stringify(page)) };
+      this.live = { ...this.live, files: this.live.files.map((f) => (f === live ? patched : f)) };
     }
-    for (const r of records) byId.set(r.id, r);
-    const text = JSON.stringify({
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#identityProtection/riskyUsers',
-      value: [...byId.values()],
-    });
-    this.dropped = [
-      ...this.dropped.filter((f) => f.name !== name),
-      { name, bytes: new TextEncoder().encode(text) },
-    ];
+    if (fresh.size) {
+      const name = 'riskyUsers (after actions).json';
+      const earlier = this.dropped.find((f) => f.name === name);
+      const byId = new Map((earlier ? readPage(earlier).value : []).map((r) => [r.id, r]));
+      for (const [id, r] of fresh) byId.set(id, r);
+      const page = {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#identityProtection/riskyUsers',
+        value: [...byId.values()],
+      };
+      this.dropped = [
+        ...this.dropped.filter((f) => f.name !== name),
+        { name, bytes: new TextEncoder().encode(JSON.stringify(page)) },
+      ];
+    }
     await this.run();
   }
 
@@ -125,6 +133,10 @@ export class TriageState {
     this.selectedKey = undefined;
     this.job.reset();
   }
+}
+
+function readPage(f: NamedBytes): { value: Record<string, unknown>[] } {
+  return JSON.parse(new TextDecoder().decode(f.bytes)) as { value: Record<string, unknown>[] };
 }
 
 export function keyOf(u: TriagedUser): string {
