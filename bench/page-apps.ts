@@ -332,6 +332,7 @@ async function appRun(
     return {
       ms: NaN,
       longest: NaN,
+      longestAt: 0,
       count: 0,
       total: 0,
       heapMb: NaN,
