@@ -482,6 +482,26 @@ describe('the scheduled job against the fake Graph', () => {
     expect(JSON.parse(disk.files.get('/var/lib/ht/state.json')!).lastRunAt).toBe('2026-11-23T12:00:00.000Z');
   });
 
+  test('without --state everything open is delivered, with a warning that says so', async () => {
+    const disk = newDisk();
+    expect(
+      await runScheduled(
+        options({
+          statePath: undefined,
+          mailFrom: undefined,
+          mailSecurity: undefined,
+          mailServiceDesk: undefined,
+        }),
+        makeIo(disk),
+      ),
+    ).toBe(0);
+    expect(disk.issues).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('without --state') }),
+    ]);
+    expect(sent(receiver, '/hook', 0)).toHaveLength(2);
+    expect(disk.files.size).toBe(0);
+  });
+
   test('--dry-run shows what would go where and sends nothing', async () => {
     const disk = newDisk();
     expect(await runScheduled(options({ dryRun: true }), makeIo(disk))).toBe(0);

@@ -191,6 +191,15 @@ export async function runScheduled(o: ScheduledOptions, io: ScheduledIo): Promis
     return 1;
   };
 
+  if (!o.statePath && (o.readGraph || checked.hec || checked.webhook || o.mailFrom)) {
+    io.report([
+      issue(
+        'without --state every run delivers everything open again; give --state for only what is new.',
+        undefined,
+        'warning',
+      ),
+    ]);
+  }
   let state: DeliveryState;
   if (o.statePath) {
     let text: string | undefined;
