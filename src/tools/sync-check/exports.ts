@@ -597,6 +597,24 @@ export function adFromCsv(
       anchors.set(p.at, u.anchor);
     }
   }
+  if (!users.some((u) => u.anchor !== null)) {
+    const example = badGuids[0];
+    const rejected = rejection(
+      'bad-guid',
+      file,
+      kind,
+      `${file}: none of its ${users.length.toLocaleString('en')} users has a GUID in ${[fields.objectGuid, fields.consistencyGuid].filter(Boolean).join(' or ')}${example ? ` (e.g. ${JSON.stringify(example.value.slice(0, 60))} on line ${example.line})` : ''}, so none can be matched to Entra: expected ${EXPECTED.ad}.`,
+    );
+    mapping.isUnsure = true;
+    return {
+      users: [],
+      mapping,
+      issues: [...decoded.issues, ...table.issues, rejected],
+      keys: new GuidColumn(),
+      anchors: new GuidColumn(),
+      rejected,
+    };
+  }
   if (c.objectGuid >= 0) {
     for (const b of badGuids) {
       issues.push({
