@@ -73,6 +73,12 @@ describe('an unusable side stops the comparison with one error naming the file',
       /ad\.csv has no ObjectGUID or mS-DS-ConsistencyGuid column.*Its columns: "Name", "Size"/,
     ],
     [
+      'an export whose ObjectGUID column holds no GUID',
+      enc('ad.csv', `${AD_HEADER}\r\n"CN=A,DC=contoso,DC=com","n/a","a","a@contoso.com"\r\n`),
+      'bad-guid',
+      /ad\.csv: none of its 1 users has a GUID in ObjectGUID \(e\.g\. "n\/a" on line 2\)/,
+    ],
+    [
       'Graph JSON',
       enc('ad.json', '{"value":[]}'),
       'wrong-file',
