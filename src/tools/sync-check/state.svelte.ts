@@ -69,7 +69,8 @@ export class SyncCheckState {
 
   async run(): Promise<void> {
     if (!this.canRun) return;
-    this.#run?.abort();
+    // A run still going ends with its worker: asking it to stop would leave this one queued behind it.
+    this.cancel();
     const controller = (this.#run = new AbortController());
     const refs = (list: DroppedFile[]) => list.map((f) => ({ name: f.path || f.file.name, file: f.file }));
     const input: PageInput = {
