@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { availableParallelism } from 'node:os';
 
 /**
  * Two projects: `unit` is the fast loop; `heavy` holds the cases that need hundreds of MB or whole-process runs
@@ -16,6 +17,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Every core: Vitest's default leaves one idle (one worker on a two-core machine). Heavy keeps the
+          // default, so its hundreds-of-MB cases do not run side by side.
+          maxWorkers: availableParallelism(),
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.heavy.test.ts', '**/node_modules/**'],
         },
