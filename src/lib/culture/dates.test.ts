@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { detectDateOrder, parseDateParts, toEpochMs, formatIso } from './dates.ts';
+import {
+  detectDateOrder,
+  parseDateParts,
+  toEpochMs,
+  formatIso,
+  isInstant,
+  isPlausibleInstant,
+} from './dates.ts';
 
 describe('detectDateOrder', () => {
   it('proves day-first from a value over 12 (en-GB)', () => {
@@ -54,5 +61,33 @@ describe('parseDateParts', () => {
     expect(parseDateParts('31.02.2026', 'dmy')).toBeUndefined();
     expect(parseDateParts('13/13/2026', 'mdy')).toBeUndefined();
     expect(parseDateParts('not a date')).toBeUndefined();
+  });
+});
+
+describe('dates at the edges', () => {
+  it("keeps .NET's DateTime.MinValue (0001-01-01) in year 1, not 1901", () => {
+    const p = parseDateParts('0001-01-01T00:00:00Z')!;
+    expect(toEpochMs(p)).toBe(-62135596800000);
+    expect(formatIso(parseDateParts('0001-01-01 00:00:00')!)).toBe('0001-01-01T00:00:00');
+    // Year 4 is a leap year; 1904 would be too, but year 100 is not: the day check follows the real year.
+    expect(parseDateParts('0004-02-29')).toBeDefined();
+    expect(parseDateParts('0100-02-29')).toBeUndefined();
+  });
+
+  it('rounds seven fractional digits of .NET ticks without spilling into a fourth millisecond digit', () => {
+    const p = parseDateParts('2026-03-05T10:00:00.9999999Z')!;
+    expect(p.millisecond).toBe(999);
+    expect(formatIso(p)).toBe('2026-03-05T10:00:00.999Z');
+  });
+
+  it('tells instants a Date can hold and plausible ones apart', () => {
+    const now = Date.UTC(2026, 11, 2);
+    expect(isInstant(8.64e15)).toBe(true);
+    expect(isInstant(8.64e15 + 1)).toBe(false);
+    expect(isInstant(Number.NaN)).toBe(false);
+    expect(isPlausibleInstant(Date.UTC(1989, 11, 31), now)).toBe(false);
+    expect(isPlausibleInstant(Date.UTC(1990, 0, 1), now)).toBe(true);
+    expect(isPlausibleInstant(now + 2 * 86_400_000, now)).toBe(true);
+    expect(isPlausibleInstant(now + 2 * 86_400_000 + 1, now)).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ export function parseDateParts(raw: string, order: DateOrder = 'ymd'): DateParts
       hour: Number(iso[4] ?? 0),
       minute: Number(iso[5] ?? 0),
       second: Number(iso[6] ?? 0),
-      millisecond: Math.round(Number(`0.${frac}`) * 1000),
+      millisecond: Math.min(999, Math.round(Number(`0.${frac}`) * 1000)),
     };
     const zone = iso[8];
     if (zone) {
@@ -101,15 +101,22 @@ export function parseDateParts(raw: string, order: DateOrder = 'ymd'): DateParts
     hour,
     minute: Number(m[6] ?? 0),
     second: Number(m[7] ?? 0),
-    millisecond: Math.round(Number(`0.${m[8] ?? '0'}`) * 1000),
+    millisecond: Math.min(999, Math.round(Number(`0.${m[8] ?? '0'}`) * 1000)),
   };
   return isValid(parts) ? parts : undefined;
 }
 
 function isValid(p: DateParts): boolean {
   if (p.month < 1 || p.month > 12 || p.day < 1 || p.hour > 23 || p.minute > 59 || p.second > 59) return false;
-  const days = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
-  return p.day <= days;
+  return p.day <= new Date(utc(p.year, p.month + 1, 0, 0, 0, 0, 0)).getUTCDate();
+}
+
+/** Date.UTC, but years 0–99 stay years 0–99 (Date.UTC reads them as 1900–1999): .NET's 0001-01-01 is "never". */
+function utc(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, m, s, ms);
+  const d = new Date(Date.UTC(2000, 0, 1, h, m, s, ms));
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
 }
 
 /**
@@ -118,8 +125,7 @@ function isValid(p: DateParts): boolean {
  */
 export function toEpochMs(p: DateParts): number {
   return (
-    Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, p.millisecond) -
-    (p.offsetMinutes ?? 0) * 60_000
+    utc(p.year, p.month, p.day, p.hour, p.minute, p.second, p.millisecond) - (p.offsetMinutes ?? 0) * 60_000
   );
 }
 
