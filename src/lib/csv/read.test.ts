@@ -244,7 +244,12 @@ describe('readCsv on messy line endings and stray characters', () => {
     const text = `a,b\n1,"never closed\n${'2,y\n'.repeat(300_000)}`;
     const t = readCsv(text, { file: 'quote.csv' });
     expect(t.rows[0]![1]!.length).toBe(MAX_VALUE_LENGTH);
-    expect(t.issues.map((i) => i.code).sort()).toEqual(['csv-quotes', 'value-too-long']);
+    expect(t.issues.map((i) => i.code).sort()).toEqual(['csv-quotes', 'unclosed-quote', 'value-too-long']);
+    const unclosed = t.issues.find((i) => i.code === 'unclosed-quote')!;
+    expect(unclosed.line).toBe(2);
+    expect(unclosed.message).toMatch(
+      /^Line 2 opens a quoted value that never closes, so the 300,001 lines after it were read as part of that one value, not as rows: they are missing/,
+    );
   });
 
   it('reads at most the column cap of a header', () => {
@@ -279,8 +284,11 @@ function papaReference(body: string, delimiter: Delimiter) {
     const start = line;
     line += 1 + row.reduce((n, cell) => n + cell.split('\n').length - 1, 0);
     if (k === 0 || (row.length === 1 && row[0] === '')) continue;
-    if (headers.length > 1 && row.length === headers.length && row.every((v, i) => v.trim() === headers[i]))
-      continue;
+    const isHeaderAgain =
+      row.length === headers.length &&
+      row.every((v, i) => v.trim() === headers[i]) &&
+      headers.filter(Boolean).length >= 2;
+    if (isHeaderAgain) continue;
     if (row.length !== headers.length) widthLines.push(start);
     rows.push(headers.map((_, i) => row[i] ?? ''));
     lines.push(start);

@@ -8,6 +8,7 @@ export type CsvIssueCode =
   | 'windows-1252'
   | 'row-width'
   | 'csv-quotes'
+  | 'unclosed-quote'
   | 'empty-file'
   | 'no-header'
   | 'too-large'
@@ -369,8 +370,14 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
     const p = cells[probe]!;
     if (width < 2 || count !== width || p.length < h[probe]!.length || p.trim() !== h[probe]) return false;
     const mask: Uint8Array | null = firstRow ? keep : null;
-    for (let k = 0; k < width; k++) if ((!mask || mask[k]) && cells[k]!.trim() !== h[k]) return false;
-    return true;
+    let named = 0;
+    for (let k = 0; k < width; k++) {
+      if (mask && !mask[k]) continue;
+      if (cells[k]!.trim() !== h[k]) return false;
+      if (h[k]) named++;
+    }
+    // Two names at least: one column alone could hold its own name as a value.
+    return named >= 2;
   };
 
   /** The header, or one data row of `count` values in `cells` (which may be reused once this returns). */
@@ -405,7 +412,10 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
       // The first data row is read whole; `keep` applies from the second.
       reader.width = headers.length;
       reader.cells = Array.from({ length: headers.length }, () => '');
-      probe = keep ? Math.max(0, keep.indexOf(1)) : 0;
+      probe = Math.max(
+        0,
+        headers.findIndex((h, k) => h !== '' && (!keep || keep[k] === 1)),
+      );
       return;
     }
     const width = headers.length;
@@ -478,6 +488,9 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   if (fallbackAt !== -1 && !opts.signal?.aborted) {
     const buffer: string[] = [];
     let recordsBefore = records;
+    let lastStart = line;
+    let lastSpan = 0;
+    let isUnclosed = false;
     // Papa Parse knows one line ending per text: every CRLF and lone CR becomes LF, as the reader above reads them.
     let rest = fallbackAt ? text.slice(fallbackAt) : text;
     if (rest.indexOf('\r') !== -1) rest = rest.replace(/\r\n?/g, '\n');
@@ -494,6 +507,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
           return;
         }
         for (const err of result.errors) {
+          if (err.code === 'MissingQuotes') isUnclosed = true;
           if (err.type === 'Quotes' && ++quoteIssues <= maxRowIssues) {
             issues.push({
               code: 'csv-quotes',
@@ -516,6 +530,8 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
               cut++;
             }
           }
+          lastStart = startLine;
+          lastSpan = spanned;
           line += 1 + spanned;
           if (headers && row.length === 1 && row[0] === '') continue;
           if (cut) noteCut(startLine, cut);
@@ -533,6 +549,16 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
         opts.onProgress?.(fallbackAt - offset + result.meta.cursor, total);
       },
     });
+    if (isUnclosed && lastSpan > 0) {
+      // Papa Parse reads everything after a quote that never closes as one value: say how much that swallowed.
+      issues.push({
+        code: 'unclosed-quote',
+        severity: 'warning',
+        file,
+        line: lastStart,
+        message: `Line ${lastStart} opens a quoted value that never closes, so the ${lastSpan.toLocaleString('en')} lines after it were read as part of that one value, not as rows: they are missing from the results. Look for an odd number of " on that line and export again.`,
+      });
+    }
   }
   throwIfAborted(opts.signal);
   if (!headers) {
