@@ -2,7 +2,8 @@
 /**
  * `npm test`: every check, each done once, and the time each phase took.
  *
- *   typecheck ‖ lint   single-threaded each, so they share the two cores of a small machine
+ *   typecheck, lint:format ‖ lint:code   single-threaded each, so the two lanes share two cores (ESLint with
+ *                                        type information is the longer one)
  *   build              the one build: the bundle test reads its report, the end-to-end tests serve it
  *   unit, heavy        Vitest (the heavy project: hundreds-of-MB inputs, whole-process runs)
  *   e2e                Playwright on that build
@@ -34,8 +35,18 @@ function run(name, command, args, quiet) {
 
 const npm = (script, quiet = false) => run(script, 'npm', ['run', '--silent', script], quiet);
 
+/** Scripts one after another, as one quiet lane beside another. */
+async function lane(...scripts) {
+  const started = performance.now();
+  for (const script of scripts) {
+    const r = await npm(script, true);
+    if (!r.ok) return r;
+  }
+  return { name: scripts.join(' + '), ok: true, seconds: (performance.now() - started) / 1000 };
+}
+
 const phases = [
-  () => Promise.all([npm('typecheck', true), npm('lint', true)]),
+  () => Promise.all([lane('typecheck', 'lint:format'), lane('lint:code')]),
   () => npm('build'),
   () => npm('unit'),
   () => npm('heavy'),
