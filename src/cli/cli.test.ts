@@ -79,7 +79,7 @@ describe('the CLI layer', () => {
       fc.property(fc.jsonValue(), fc.option(fc.date({ noInvalidDate: true })), (v, d) => {
         const value = { v, d: d ?? undefined, list: [v, undefined, () => 1] };
         let text = '';
-        const out = createOutput((s) => (text += s));
+        const out = createOutput((s) => void (text += s));
         out.json(value);
         void out.flush();
         expect(text).toBe(JSON.stringify(value, null, 2) + '\n');
