@@ -1,5 +1,6 @@
 import type { CliIo } from './io.ts';
 import type { InputPath, LazyInput, NamedInput } from './spec.ts';
+import { compareBytes } from '../lib/text/compare-bytes.ts';
 
 /** A path that cannot be used (missing, unreadable, not a file or folder): exit 2. */
 export class PathError extends Error {
@@ -13,22 +14,6 @@ export class PathError extends Error {
 }
 
 export const STDIN_NAME = '<stdin>';
-
-/** Code point order, which is the byte order of the UTF-8 names. */
-export function compareBytes(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // A surrogate (U+D800–DFFF) stands for a code point above U+FFFF: it sorts after U+E000–FFFF.
-    const sx = x >= 0xd800 && x <= 0xdfff;
-    const sy = y >= 0xd800 && y <= 0xdfff;
-    if (sx !== sy) return sx ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 function reason(e: unknown): string {
   const code = (e as { code?: string }).code;

@@ -16,6 +16,7 @@ import type {
   Totals,
 } from './model.ts';
 import { SET_NAMES } from './model.ts';
+import { compareBytes } from '../../lib/text/compare-bytes.ts';
 
 export interface IdPair {
   adGuid: string | null;
@@ -46,22 +47,6 @@ export interface CliJson {
     thresholdStatus: 'below' | 'met' | 'blocked';
   };
   warnings: SyncIssue[];
-}
-
-/** Byte order of the UTF-8 text (code point order): the same on every machine, whatever its locale. */
-export function compareBytes(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // A surrogate stands for a code point above U+FFFF: after U+E000–FFFF in UTF-8, before them in UTF-16.
-    const sx = x >= 0xd800 && x <= 0xdfff;
-    const sy = y >= 0xd800 && y <= 0xdfff;
-    if (sx !== sy) return sx ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
 }
 
 const ABOVE_SURROGATES = /[\ud800-\uffff]/;
