@@ -31,12 +31,14 @@ export interface LiveRiskData {
   readAt: string;
 }
 
-function page(name: string, context: string, value: GraphObject[]): NamedBytes {
+/** A Graph page as a file; none for an empty answer, which the parser would rightly call a file with no objects. */
+function page(name: string, context: string, value: GraphObject[]): NamedBytes[] {
+  if (!value.length) return [];
   const text = JSON.stringify({
     '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`,
     value,
   });
-  return { name, bytes: new TextEncoder().encode(text) };
+  return [{ name, bytes: new TextEncoder().encode(text) }];
 }
 
 export function scopesFor(o: LiveRiskOptions): string[] {
@@ -74,12 +76,16 @@ export function liveRiskLoader(o: LiveRiskOptions): GraphLoader<LiveRiskData> {
       ctx.progress('Risk detections', 0);
       const detections = await fetchRiskDetections(ctx.client, scope, read);
       const files = [
-        page('riskyUsers (live).json', 'identityProtection/riskyUsers', riskyUsers),
-        page('riskDetections (live).json', 'identityProtection/riskDetections', detections),
+        ...page('riskyUsers (live).json', 'identityProtection/riskyUsers', riskyUsers),
+        ...page('riskDetections (live).json', 'identityProtection/riskDetections', detections),
       ];
+      if (!files.length)
+        problems.push(
+          `Identity Protection lists no ${o.includeClosed ? '' : 'open '}risky users and no risk detections from the last ${o.days} days: nothing to triage.`,
+        );
       if (o.includeSignIns) {
         const signIns = await optional(() => fetchRiskySignIns(ctx.client, scope, read), []);
-        files.push(page('signIns (live).json', 'auditLogs/signIns', signIns));
+        files.push(...page('signIns (live).json', 'auditLogs/signIns', signIns));
       }
       if (o.lookUpUsers) {
         const ids = [
@@ -98,7 +104,7 @@ export function liveRiskLoader(o: LiveRiskOptions): GraphLoader<LiveRiskData> {
             displayName,
           })),
         }));
-        files.push(page('users (live).json', 'users', merged));
+        files.push(...page('users (live).json', 'users', merged));
       }
       return { files, problems, readAt: new Date().toISOString() };
     },
