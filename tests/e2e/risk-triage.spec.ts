@@ -194,4 +194,12 @@ test('hostile files beside good ones: the queue is intact and each bad file says
     '1 object(s) skipped because a value cannot be held',
   );
   await screenshot(page, 'risk-triage-hostile');
+
+  // The good files go; what is left is unusable. The old queue must go with them, not linger under the error.
+  for (const f of files) await page.getByRole('button', { name: `Remove ${f.split('/').pop()}` }).click();
+  await expect(page.getByText('Nothing to triage')).toBeVisible();
+  await expect(page.getByText('No risky users or risk detections were found in the files.')).toBeVisible();
+  await expect(table).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Summary' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /P1 · act now/ })).toHaveCount(0);
 });

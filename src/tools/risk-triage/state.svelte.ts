@@ -1,9 +1,17 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
 import { readBytes, type DroppedFile } from '../../lib/browser/dropped.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
-import type { RiskInput } from './core.ts';
+import { issueOf } from '../../lib/worker/client.ts';
+import { assemble, slicesOf, type RiskJob, type RiskReply } from './handoff.ts';
 import type { LiveRiskData } from './live.ts';
-import type { Priority, TriagedUser, TriageResult, TriageRules } from './types.ts';
+import type {
+  Priority,
+  RiskDetection,
+  RiskySignIn,
+  TriagedUser,
+  TriageResult,
+  TriageRules,
+} from './types.ts';
 import RiskWorker from './worker.ts?worker';
 
 export interface QueueFilters {
@@ -16,7 +24,12 @@ export interface QueueFilters {
 
 /** The tool's page state: the inputs (dropped and live), the rules, the worker job and what the user picked. */
 export class TriageState {
-  readonly job = new Job<RiskInput, TriageResult>(() => new RiskWorker());
+  readonly job = new Job<RiskJob, RiskReply>(() => new RiskWorker());
+  /** The result of the current inputs and rules, whole; undefined while none is (a failed run shows no old queue). */
+  result = $state.raw<TriageResult | undefined>(undefined);
+  #runs = 0;
+  /** The inputs the shown result was computed from. */
+  #resultFiles: NamedBytes[] = [];
   dropped = $state.raw<NamedBytes[]>([]);
   live = $state.raw<LiveRiskData | undefined>(undefined);
   rules = $state.raw<Partial<TriageRules>>({});
@@ -29,17 +42,13 @@ export class TriageState {
     adminsOnly: false,
   });
 
-  get result(): TriageResult | undefined {
-    return this.job.result;
-  }
-
   get inputs(): NamedBytes[] {
     return [...this.dropped, ...(this.live?.files ?? [])];
   }
 
   /** The queue as filtered; derived once per change of result or filters. */
   readonly queue: TriagedUser[] = $derived.by(() => {
-    const r = this.job.result;
+    const r = this.result;
     if (!r) return [];
     const f = this.filters;
     return r.users.filter(
@@ -56,7 +65,7 @@ export class TriageState {
   });
 
   readonly selected: TriagedUser | undefined = $derived(
-    this.job.result?.users.find((u) => keyOf(u) === this.selectedKey),
+    this.result?.users.find((u) => keyOf(u) === this.selectedKey),
   );
 
   async addFiles(files: DroppedFile[]): Promise<void> {
@@ -109,7 +118,7 @@ export class TriageState {
         { name, bytes: new TextEncoder().encode(JSON.stringify(page)) },
       ];
     }
-    await this.run();
+    await this.run(true);
   }
 
   async setRules(rules: Partial<TriageRules>): Promise<void> {
@@ -117,21 +126,54 @@ export class TriageState {
     await this.run();
   }
 
-  async run(): Promise<void> {
+  async run(refresh = false): Promise<void> {
+    const run = ++this.#runs;
     const files = this.inputs;
     if (!files.length) {
       this.job.reset();
+      this.#show(undefined, []);
       return;
     }
+    // Other files than the shown result's: it no longer answers for them, even while this run works. Records
+    // read again after an action keep it until the new one is in, so the action's dialog stays open.
+    const same =
+      files.length === this.#resultFiles.length && files.every((f, i) => f === this.#resultFiles[i]);
+    if (!same && !refresh) this.#show(undefined, []);
     // Files are copied, not transferred: the rules can change and the same inputs run again.
-    await this.job.run({ files, rules: this.rules });
+    const head = await this.job.run({ run: { files, rules: this.rules } });
+    if (run !== this.#runs) return;
+    if (head?.kind !== 'head') {
+      this.#show(undefined, []);
+      return;
+    }
+    const parts: { detections: RiskDetection[]; signIns: RiskySignIn[] } = { detections: [], signIns: [] };
+    try {
+      for (const slice of slicesOf(head)) {
+        const reply = await this.job.request(slice);
+        if (run !== this.#runs) return;
+        if (reply?.kind !== 'slice') throw new Error('The worker stopped before the whole result arrived.');
+        (parts[slice.slice] as unknown[]).push(...reply.items);
+      }
+      this.#show(assemble(head, parts.detections, parts.signIns), files);
+    } catch (e) {
+      if (run !== this.#runs) return;
+      this.#show(undefined, []);
+      this.job.issue = issueOf(e);
+    }
+  }
+
+  #show(result: TriageResult | undefined, files: NamedBytes[]): void {
+    this.result = result;
+    this.#resultFiles = files;
   }
 
   clear(): void {
     this.dropped = [];
     this.live = undefined;
     this.selectedKey = undefined;
+    this.#runs++;
     this.job.reset();
+    this.#show(undefined, []);
   }
 }
 
