@@ -64,7 +64,7 @@ function compare(a: CellValue, b: CellValue): number {
  * involved, so 500,000 rows filter and sort in well under a second.
  */
 export function viewIndices<T>(
-  rows: readonly T[],
+  rows: ArrayLike<T>,
   columns: readonly Column<T>[],
   filters: Record<string, string>,
   search: string,

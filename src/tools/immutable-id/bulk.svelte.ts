@@ -1,39 +1,103 @@
-import { isAbortError } from '../../lib/issue.ts';
-import { convertAll, summarise } from './bulk.ts';
-import type { IdResult } from './core.ts';
-import { toRows, type IdRow } from './report.ts';
+import { throwIfAborted, isAbortError } from '../../lib/issue.ts';
+import { WorkerClient } from '../../lib/worker/client.ts';
+import { toCsvText, rowOf, type IdRow } from './report.ts';
+import { convertId } from './core.ts';
+import { kindOf, type BulkSummary, type IdColumn } from './bulk.ts';
+import type { IdColumnJob } from './worker.ts';
+import IdWorker from './worker.ts?worker';
+
+/** The values to convert: a pasted list, or a dropped file's column packed by the worker. */
+export interface ValueList {
+  readonly length: number;
+  at(i: number): string | undefined;
+}
+
+let client: WorkerClient<IdColumnJob, IdColumn> | undefined;
+
+/** Reads a dropped file in the worker: Papa Parse over tens of megabytes would hold the page for a second. */
+export function readColumn(job: IdColumnJob, signal?: AbortSignal): Promise<IdColumn> {
+  client ??= new WorkerClient<IdColumnJob, IdColumn>(() => new IdWorker());
+  return client.run(job, { signal });
+}
 
 /** Above this many values the page shows progress and a cancel button. */
 const PROGRESS_FROM = 10_000;
+/** Converting stops for the page this often, so a million values never hold it for more than a frame or two. */
+const SLICE_MS = 12;
+/** Table rows of one value: readings are few (two for bare hex), so a row is `value * MAX_READINGS + reading`. */
+const MAX_READINGS = 4;
+/** Rows formatted for the table and kept: the visible window many times over, never the whole list. */
+const CACHE_ROWS = 4096;
 
-/** One bulk conversion at a time: a new run cancels the one before. */
+const empty = (): BulkSummary => ({ values: 0, ids: 0, ambiguous: 0, anchors: 0, invalid: 0 });
+
+/** Gives the page its turn: scheduler.yield where Chromium has it, else a message (setTimeout clamps to 4 ms). */
+function yieldToPage(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (s?.yield) return s.yield();
+  return new Promise((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(null);
+  });
+}
+
+/**
+ * One bulk conversion at a time: a new run cancels the one before. A million values keep only the inputs, one
+ * number per table row and the counts; a row's forms are computed again when the table shows it (about a
+ * microsecond), since a million converted results and rows took hundreds of megabytes.
+ */
 export class BulkRun {
-  results = $state.raw<IdResult[]>([]);
-  rows = $state.raw<IdRow[]>([]);
+  values = $state.raw<ValueList>([]);
+  /** One entry per table row: `value index * MAX_READINGS + reading index`. */
+  rows = $state.raw<Int32Array>(new Int32Array());
   progress = $state.raw<{ done: number; total: number } | undefined>(undefined);
-  summary = $derived(summarise(this.results));
+  summary = $state.raw<BulkSummary>(empty());
   #controller: AbortController | undefined;
+  #cache = new Map<number, IdRow>();
 
-  async run(values: string[]): Promise<void> {
+  async run(values: ValueList): Promise<void> {
     this.#controller?.abort();
     const controller = new AbortController();
     this.#controller = controller;
     const isLong = values.length > PROGRESS_FROM;
     this.progress = isLong ? { done: 0, total: values.length } : undefined;
-    const rows: IdRow[] = [];
+    // Off the JS heap: a million plain numbers in an array cost the garbage collector long pauses.
+    let rows = new Int32Array(values.length);
+    let n = 0;
+    const s = empty();
     try {
-      const results = await convertAll(values, {
-        signal: controller.signal,
-        onChunk: (part) => {
-          for (const row of toRows(part)) rows.push(row);
-        },
-        onProgress: (done, total) => {
-          if (isLong) this.progress = { done, total };
-        },
-      });
+      let i = 0;
+      while (i < values.length) {
+        throwIfAborted(controller.signal);
+        const start = performance.now();
+        do {
+          const r = kindOf(values.at(i)!);
+          s.values++;
+          if (r.kind === 'invalid') s.invalid++;
+          else if (r.kind === 'text-anchor' || r.kind === 'string-anchor') s.anchors++;
+          else {
+            s.ids++;
+            if (r.kind === 'hex-ambiguous') s.ambiguous++;
+          }
+          const count = Math.min(MAX_READINGS, r.rows);
+          if (n + count > rows.length) {
+            const grown = new Int32Array(Math.max(rows.length * 2, n + count));
+            grown.set(rows.subarray(0, n));
+            rows = grown;
+          }
+          for (let k = 0; k < count; k++) rows[n++] = i * MAX_READINGS + k;
+          i++;
+        } while (i < values.length && (i & 255 || performance.now() - start < SLICE_MS));
+        if (isLong) this.progress = { done: i, total: values.length };
+        if (i < values.length) await yieldToPage();
+      }
+      throwIfAborted(controller.signal);
       if (this.#controller === controller) {
-        this.results = results;
-        this.rows = rows;
+        this.#cache.clear();
+        this.values = values;
+        this.rows = rows.subarray(0, n);
+        this.summary = s;
       }
     } catch (e) {
       if (!isAbortError(e)) throw e;
@@ -45,6 +109,27 @@ export class BulkRun {
     }
   }
 
+  /** The formatted table row for an entry of `rows`. */
+  row(ref: number): IdRow {
+    let row = this.#cache.get(ref);
+    if (!row) {
+      if (this.#cache.size >= CACHE_ROWS) this.#cache.clear();
+      const r = convertId(this.values.at(Math.floor(ref / MAX_READINGS))!);
+      row = rowOf(r, ref % MAX_READINGS);
+      this.#cache.set(ref, row);
+    }
+    return row;
+  }
+
+  /** Every form of every value, the same columns as the CLI's --csv. */
+  csv(): string {
+    const values = this.values;
+    return toCsvText(
+      Array.from({ length: values.length }, (_, i) => convertId(values.at(i)!)),
+      { bom: true },
+    );
+  }
+
   cancel(): void {
     this.#controller?.abort();
     this.#controller = undefined;
@@ -53,7 +138,9 @@ export class BulkRun {
 
   clear(): void {
     this.cancel();
-    this.results = [];
-    this.rows = [];
+    this.#cache.clear();
+    this.values = [];
+    this.rows = new Int32Array();
+    this.summary = empty();
   }
 }

@@ -1,6 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../lib/csv/read.ts';
-import { columnValues, convertAll, guessIdColumn, readIdFile, summarise } from './bulk.ts';
+import {
+  columnValues,
+  convertAll,
+  guessIdColumn,
+  kindOf,
+  PackedValues,
+  readIdColumn,
+  readIdFile,
+  summarise,
+} from './bulk.ts';
+import { convertId } from './core.ts';
 
 const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
 
@@ -139,5 +150,69 @@ describe('readIdFile: each dropped file inside its own boundary', () => {
     const t = readCsv('Comment\r\nhello world\r\nplease call me\r\nE012345\r\n');
     const s = summarise(await convertAll(columnValues(t.rows, 0)));
     expect(s).toEqual({ values: 3, ids: 0, ambiguous: 0, anchors: 1, invalid: 2 });
+  });
+});
+
+describe('kindOf', () => {
+  const expected = (v: string) => {
+    const r = convertId(v);
+    return { kind: r.kind, rows: Math.max(1, r.readings.length) };
+  };
+
+  it('knows a D GUID without converting it, and agrees with convertId on everything else', () => {
+    expect(kindOf(GUID)).toEqual({ kind: 'guid', rows: 1 });
+    expect(kindOf('748B2D24-2C1D-4B11-9C3C-1D9E5D8A3B0F')).toEqual({ kind: 'guid', rows: 1 });
+    // One character off the fast path each: not hex, a quote, padding, 32 bare hex digits (two readings).
+    expect(kindOf('748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0g')).toEqual({ kind: 'invalid', rows: 1 });
+    expect(kindOf(`"${GUID}"`)).toEqual({ kind: 'guid', rows: 1 });
+    expect(kindOf(` ${GUID}`)).toEqual({ kind: 'guid', rows: 1 });
+    expect(kindOf('748b2d242c1d4b119c3c1d9e5d8a3b0f')).toEqual({ kind: 'hex-ambiguous', rows: 2 });
+    expect(kindOf('SABlAGwAbABvACAAdwBvAHIAbABkACEA')).toEqual({ kind: 'text-anchor', rows: 1 });
+  });
+
+  it('matches convertId for any 36 characters and any string', () => {
+    const guidish = fc
+      .array(fc.constantFrom(...'0123456789abcdefABCDEF-g "{} '), { minLength: 36, maxLength: 36 })
+      .map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(fc.oneof(guidish, fc.string(), fc.uuid()), (v) => {
+        expect(kindOf(v)).toEqual(expected(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('readIdColumn', () => {
+  const bytes = new TextEncoder().encode(AD_EXPORT);
+  const values = (c: { text: string; ends: Uint32Array }) => {
+    const p = new PackedValues(c.text, c.ends);
+    return Array.from({ length: p.length }, (_, i) => p.at(i));
+  };
+
+  it('packs the guessed ID column, or the one asked for', () => {
+    const guessed = readIdColumn('users.csv', bytes, readCsv);
+    expect(guessed.headers[guessed.column]).toBe('ObjectGUID');
+    // Three rows; the third has no GUID, so it is no value.
+    expect(guessed.rows).toBe(3);
+    expect(values(guessed)).toEqual([GUID, '2f2ea27e-cb31-974c-89eb-1b4501aafe40']);
+    expect(values(readIdColumn('users.csv', bytes, readCsv, 5))).toEqual(['jdoe', 'mmustermann', 'empty']);
+  });
+
+  it('gives an unusable file its reason and no values', () => {
+    const r = readIdColumn('empty.csv', new Uint8Array(), readCsv);
+    expect(r.column).toBe(-1);
+    expect(r.ends).toHaveLength(0);
+    expect(r.issues[0]?.severity).toBe('error');
+  });
+
+  it('PackedValues gives back what it packed, empty strings and all', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string()), (list) => {
+        const p = PackedValues.of(list);
+        expect(Array.from({ length: p.length }, (_, i) => p.at(i))).toEqual(list);
+        expect(p.at(list.length)).toBeUndefined();
+      }),
+    );
   });
 });

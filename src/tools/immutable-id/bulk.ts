@@ -1,6 +1,7 @@
 import type { CsvTable, ReadCsvOptions } from '../../lib/csv/read.ts';
 import { unusableInput } from '../../lib/files/sniff.ts';
 import { isAbortError, isInputError, throwIfAborted, type Issue, type RunOptions } from '../../lib/issue.ts';
+import { guidTextToBytes } from '../../lib/id/guid.ts';
 import { convertId, type IdKind, type IdResult } from './core.ts';
 
 export const ID_EXPORT_HINT = [
@@ -65,6 +66,70 @@ export function readIdFile(
         };
     return { column: 0, issues: [issue] };
   }
+}
+
+/**
+ * The values of one column, packed for the page: one string and where each value ends, so a million IDs cross
+ * from the worker as two allocations instead of a million strings.
+ */
+export class PackedValues {
+  constructor(
+    readonly text: string,
+    readonly ends: Uint32Array,
+  ) {}
+  get length(): number {
+    return this.ends.length;
+  }
+  at(i: number): string | undefined {
+    if (i < 0 || i >= this.ends.length) return undefined;
+    return this.text.slice(i ? this.ends[i - 1] : 0, this.ends[i]);
+  }
+  static of(values: readonly string[]): PackedValues {
+    const ends = new Uint32Array(values.length);
+    let end = 0;
+    for (let i = 0; i < values.length; i++) ends[i] = end += values[i]!.length;
+    return new PackedValues(values.join(''), ends);
+  }
+}
+
+/** A dropped file as the page needs it: the header to pick a column from, and that column's values. */
+export interface IdColumn {
+  name: string;
+  headers: string[];
+  /** Data rows in the file. */
+  rows: number;
+  /** The column read; -1 when the file was not usable. */
+  column: number;
+  issues: Issue[];
+  text: string;
+  ends: Uint32Array;
+}
+
+/**
+ * Reads a file and packs the non-empty cells of `column` (the guessed ID column when not given or out of range);
+ * an unusable file gives its issues and no values.
+ */
+export function readIdColumn(
+  name: string,
+  bytes: Uint8Array,
+  read: (bytes: Uint8Array, opts: ReadCsvOptions) => CsvTable,
+  column?: number,
+): IdColumn {
+  const f = readIdFile(name, bytes, read);
+  if (!f.table)
+    return { name, headers: [], rows: 0, column: -1, issues: f.issues, text: '', ends: new Uint32Array() };
+  const { headers, rows } = f.table;
+  const c = column !== undefined && column >= 0 && column < headers.length ? column : f.column;
+  const packed = PackedValues.of(columnValues(rows, c));
+  return {
+    name,
+    headers,
+    rows: rows.length,
+    column: c,
+    issues: f.issues,
+    text: packed.text,
+    ends: packed.ends,
+  };
 }
 
 /** Kinds that show a column holds IDs; plain strings and junk do not. */
@@ -135,6 +200,19 @@ export async function convertAll(
     if (end < values.length) await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return out;
+}
+
+const GUID_BYTES = new Uint8Array(16);
+
+/**
+ * What counting a bulk list needs of one value: its kind and how many table rows (readings, at least one) it
+ * takes. A `D` GUID, what bulk lists mostly hold, is known by convertId's own first test without building its
+ * seven forms: a million of those strings cost the page long garbage-collector pauses.
+ */
+export function kindOf(value: string): { kind: IdKind; rows: number } {
+  if (value.length === 36 && guidTextToBytes(value, 0, GUID_BYTES)) return { kind: 'guid', rows: 1 };
+  const r = convertId(value);
+  return { kind: r.kind, rows: Math.max(1, r.readings.length) };
 }
 
 export interface BulkSummary {

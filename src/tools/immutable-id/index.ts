@@ -29,7 +29,4 @@ export const tool: ToolInfo = {
   ],
   accepts: 'pasted IDs, many lines, or a CSV',
   load: () => import('./ImmutableId.svelte'),
-  inPage:
-    'A value converts in about a microsecond; bulk lists convert in chunks of 5,000 (≈5 ms) that yield to the page, ' +
-    'and posting a million results back from a worker would cost more than computing them.',
 };

@@ -21,49 +21,34 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type IdRow = Record<CsvColumn, string>;
 
+/** The table row of one reading of a result; a result without readings (anchor, invalid) has a row at index 0. */
+export function rowOf(r: IdResult, reading: number): IdRow {
+  const g = r.readings[reading];
+  // A literal object of one shape: spreading a shared base made every row a slow dictionary object.
+  return {
+    input: r.input,
+    kind: r.kind,
+    as: g?.as ?? '',
+    guid: g?.guid ?? '',
+    immutableId: g?.immutableId ?? '',
+    hex: g?.hex ?? '',
+    ldapFilter: g?.ldapFilter ?? '',
+    connectorSpaceDn: g?.connectorSpaceDn ?? '',
+    bigEndianGuid: g?.bigEndianGuid ?? '',
+    text: r.text ?? '',
+    error: r.error ?? '',
+    cloudSid: g?.cloudSid ?? '',
+    note: r.note ?? '',
+  };
+}
+
+/** How many table rows a result takes: one per reading, at least one. */
+export const rowCount = (r: IdResult): number => Math.max(1, r.readings.length);
+
 /** One row per reading; a result without readings (anchor, invalid) still gets one row. */
 export function toRows(results: readonly IdResult[]): IdRow[] {
   const rows: IdRow[] = [];
-  // Literal objects of one shape: spreading a shared base made every row a slow dictionary object.
-  for (const r of results) {
-    const text = r.text ?? '';
-    const error = r.error ?? '';
-    const note = r.note ?? '';
-    if (r.readings.length === 0) {
-      rows.push({
-        input: r.input,
-        kind: r.kind,
-        as: '',
-        guid: '',
-        immutableId: '',
-        hex: '',
-        ldapFilter: '',
-        connectorSpaceDn: '',
-        bigEndianGuid: '',
-        text,
-        error,
-        cloudSid: '',
-        note,
-      });
-    }
-    for (const g of r.readings) {
-      rows.push({
-        input: r.input,
-        kind: r.kind,
-        as: g.as,
-        guid: g.guid,
-        immutableId: g.immutableId,
-        hex: g.hex,
-        ldapFilter: g.ldapFilter,
-        connectorSpaceDn: g.connectorSpaceDn,
-        bigEndianGuid: g.bigEndianGuid,
-        text,
-        error,
-        cloudSid: g.cloudSid,
-        note,
-      });
-    }
-  }
+  for (const r of results) for (let k = 0, n = rowCount(r); k < n; k++) rows.push(rowOf(r, k));
   return rows;
 }
 
