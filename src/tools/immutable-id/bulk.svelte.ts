@@ -67,6 +67,8 @@ export class BulkRun {
     let n = 0;
     const s = empty();
     try {
+      // Not in the task that brought the values (a worker's message, a paste): that one has work of its own.
+      if (isLong) await yieldToPage();
       let i = 0;
       while (i < values.length) {
         throwIfAborted(controller.signal);
