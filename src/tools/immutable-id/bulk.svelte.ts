@@ -32,7 +32,7 @@ const CACHE_ROWS = 4096;
 const empty = (): BulkSummary => ({ values: 0, ids: 0, ambiguous: 0, anchors: 0, invalid: 0 });
 
 /** Gives the page its turn: scheduler.yield where Chromium has it, else a message (setTimeout clamps to 4 ms). */
-function yieldToPage(): Promise<void> {
+export function yieldToPage(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (s?.yield) return s.yield();
   return new Promise((resolve) => {

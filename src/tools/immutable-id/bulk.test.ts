@@ -9,9 +9,10 @@ import {
   PackedValues,
   readIdColumn,
   readIdFile,
+  splitLongText,
   summarise,
 } from './bulk.ts';
-import { convertId } from './core.ts';
+import { convertId, splitValues } from './core.ts';
 
 const GUID = '748b2d24-2c1d-4b11-9c3c-1d9e5d8a3b0f';
 
@@ -214,5 +215,34 @@ describe('readIdColumn', () => {
         expect(p.at(list.length)).toBeUndefined();
       }),
     );
+  });
+});
+
+describe('splitLongText', () => {
+  const pause = () => Promise.resolve();
+
+  it('gives the lines splitValues gives, whatever the slice size and line breaks', async () => {
+    const line = fc.oneof(fc.constant(''), fc.constant('  '), fc.string(), fc.uuid());
+    const br = fc.constantFrom('\r\n', '\n', '\r', '\n\n');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(line, br), { minLength: 17 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (parts, step) => {
+          const text = parts.map(([l, b]) => l + b).join('');
+          // Sixteen byte-lines are one value to splitValues; a long paste never is.
+          fc.pre(text.split(/\r\n|\r|\n/).filter((l) => l.trim()).length !== 16);
+          expect(await splitLongText(text, pause, step)).toEqual(splitValues(text));
+        },
+      ),
+    );
+  });
+
+  it('pauses between slices', async () => {
+    let pauses = 0;
+    const text = Array.from({ length: 100 }, () => GUID).join('\r\n');
+    const lines = await splitLongText(text, () => Promise.resolve(void pauses++), 1000);
+    expect(lines).toHaveLength(100);
+    expect(pauses).toBeGreaterThanOrEqual(3);
   });
 });

@@ -202,6 +202,35 @@ export async function convertAll(
   return out;
 }
 
+/**
+ * splitValues for a long paste, a slice of about `step` characters at a time with `pause` between them, so a
+ * million lines never hold the page in one task. The same lines as splitValues, except that sixteen byte-lines
+ * are not joined: leave short texts to splitValues.
+ */
+export async function splitLongText(
+  text: string,
+  pause: () => Promise<void>,
+  step = 1 << 20,
+): Promise<string[]> {
+  const out: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + step);
+    // Cut after a line feed, so a CRLF pair is never split.
+    if (end < text.length) {
+      const lf = text.indexOf('\n', end);
+      end = lf === -1 ? text.length : lf + 1;
+    }
+    for (const line of text.slice(start, end).split(/\r\n|\r|\n/)) {
+      const v = line.trim();
+      if (v !== '') out.push(v);
+    }
+    start = end;
+    if (start < text.length) await pause();
+  }
+  return out;
+}
+
 const GUID_BYTES = new Uint8Array(16);
 
 /**
