@@ -116,11 +116,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const out = createOutput(io.stdout, io.drained);
   let failed = false;
+  // One export command per file is enough: several warnings about one file often carry the same hint.
+  const hinted = new Set<string>();
   const report = (issues: Iterable<Issue>) => {
     for (const i of issues) {
       if (i.severity === 'info') continue;
       if (i.severity === 'error') failed = true;
-      io.stderr(formatIssue(tool, i));
+      const key = `${i.file ?? ''}\n${i.hint ?? ''}`;
+      const repeated = i.hint !== undefined && hinted.has(key);
+      hinted.add(key);
+      io.stderr(formatIssue(tool, repeated ? { ...i, hint: undefined } : i));
     }
   };
   const ctx: RunContext = {

@@ -94,6 +94,16 @@ describe('hybrid-toolbox sync-check', () => {
     }
   });
 
+  it('shows an export command once per file, however many warnings carry it', async () => {
+    const thin = new TextEncoder().encode('Id,UserPrincipalName\r\n1,a@contoso.com\r\n');
+    const m = await runCli(['sync-check', '--ad', 'ad.csv', '--entra', 'thin.csv'], {
+      ...files,
+      'thin.csv': thin,
+    });
+    expect(m.err.match(/^thin\.csv: warning: /gm)!.length).toBeGreaterThan(1);
+    expect(m.err.match(/Connect-MgGraph/g)).toHaveLength(1);
+  });
+
   it('escapes control codes from file names in messages', async () => {
     const name = 'ad\u001b[2J\u001b[H.csv';
     const m = await runCli(['sync-check', '--ad', name, '--entra', 'entra.csv'], { ...files, [name]: PNG });
