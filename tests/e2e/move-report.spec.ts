@@ -48,7 +48,11 @@ test.describe('Mailbox move report', () => {
     await expect(card(page, 'Ready to complete').locator('.value')).toHaveText('1');
     await expect(card(page, 'In flight').locator('.value')).toHaveText('2');
     await expect(card(page, 'Needs attention').locator('.value')).toHaveText('1');
-    await expect(card(page, 'Data moved').locator('.value')).toHaveText('10.9 GB');
+    // 10.9 GiB were transferred of 12.8 GiB, yet Carla (failed at 40 %) and Dirk (at 50 %) still have 3 GiB to copy.
+    await expect(card(page, 'Data copied').locator('.value')).toHaveText('76.7 %');
+    await expect(card(page, 'Data copied').locator('.detail')).toHaveText(
+      '9.8 GiB of 12.8 GiB copied · 3.0 GiB left',
+    );
     await expect(card(page, 'ETA').locator('.value')).toHaveText('24 Nov');
     await expect(card(page, 'ETA').locator('.detail')).toContainText('2026-11-24 19:58');
     await expect(page.getByText('All stalls: 22.7 %')).toBeVisible();
@@ -97,6 +101,13 @@ test.describe('Mailbox move report', () => {
     const done = (g.expected.byStatus.Completed ?? 0) + (g.expected.byStatus.CompletedWithWarning ?? 0);
     await expect(card(page, 'Done').locator('.value')).toHaveText(done.toLocaleString('en-US'));
     await expect(page.getByText(/day first/)).toBeVisible();
+    // Each summary card is as tall as what it says: the short Health card does not stretch to the Failures card.
+    const cardHeight = async (title: string) =>
+      (await page
+        .locator('section.card')
+        .filter({ has: page.getByRole('heading', { name: title, exact: true }) })
+        .boundingBox())!.height;
+    expect(await cardHeight('Health')).toBeLessThan(await cardHeight('Failures'));
     await shot(page, testInfo, 'summary');
 
     await tab(page, /Batches/);
@@ -135,6 +146,19 @@ test.describe('Mailbox move report', () => {
 
     await page.emulateMedia({ media: 'print' });
     await expect(page.getByRole('heading', { name: 'Mailbox migration status' })).toBeAttached();
+    const paper = page.getByRole('region', { name: 'Printable summary' });
+    // Every failure type on paper, and the lines add up to every move with a failure.
+    const failureTypes = Object.entries(g.expected.byFailureType ?? {});
+    const items = paper.locator('h2:text-is("Failures") + p + ul > li');
+    await expect(items).toHaveCount(failureTypes.length);
+    for (const [type, n] of failureTypes)
+      await expect(items.filter({ hasText: `${type}: ${n}` })).toHaveCount(1);
+    const failing = failureTypes.reduce((sum, [, n]) => sum + n, 0);
+    await expect(paper).toContainText(`${failing.toLocaleString('en-US')} moves with a failure`);
+    await expect(paper).toContainText('consistency Investigate or Poor');
+    await expect(paper).toContainText(/of the mailbox data copied/);
+    // Paper has no tabs or rows below to point at.
+    await expect(paper).not.toContainText(/\btab\b|see the rows below/i);
     await shot(page, testInfo, 'print');
     await page.emulateMedia({ media: 'screen', colorScheme: 'dark' });
     await tab(page, /Summary/);

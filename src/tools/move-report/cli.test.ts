@@ -41,6 +41,8 @@ describe('hybrid-toolbox move-report', () => {
       dcsInvestigateOrPoor: 1,
       dataTransferredGiB: 10.891,
       mailboxDataGiB: 12.781,
+      dataLeftGiB: 2.973,
+      dataCopiedPercent: 76.74,
     });
     expect(json.transferRate.medianGbPerHour).toBe(0.418);
     expect(json.warnings.map((w: { code: string }) => w.code)).toContain('bad-items-unmatched');
@@ -56,7 +58,7 @@ describe('hybrid-toolbox move-report', () => {
     const col = (h: string) => table.headers.indexOf(h);
     expect(row('Jürgen Groß')[col('Started')]).toBe('2026-11-13T08:00:30');
     expect(row('Jürgen Groß')[col('PrimarySizeBytes')]).toBe('1610612736');
-    expect(row('Ute Vogel')[col('GBPerHour')]).toBe('0,6'); // 1.2 GiB in 2 h
+    expect(row('Ute Vogel')[col('GiBPerHour')]).toBe('0,6'); // 1.2 GiB in 2 h
     expect(row('Sören Öst')[col('Message')]).toMatch(
       /^Error: Couldn't switch the mailbox into Sync Source mode\.\n/,
     );

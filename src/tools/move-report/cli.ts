@@ -12,8 +12,8 @@ function textSummary(r: MoveReport): string {
   const lines = [
     `${r.moves.length} moves in ${r.batches.length} batch(es) from ${esc(r.meta.file)} (${r.meta.columnSet}, ${r.meta.shape}, ${r.meta.encoding}, "${r.meta.delimiter}")`,
     `Done: ${s.completedInclWarning} (${pct(s.completedPercent)})   ready to complete: ${s.readyToComplete}   in flight: ${s.inFlight}   needs attention: ${s.needsAttention}   DCS Investigate/Poor: ${s.dcsInvestigateOrPoor}`,
-    `Data: ${gib(s.dataTransferredGiB)} GiB transferred of ${gib(s.mailboxDataGiB)} GiB mailbox data`,
-    `Rate: ${t.movesCounted} moves, mean ${t.meanGbPerHour?.toFixed(2) ?? '–'} GB/h, median ${t.medianGbPerHour?.toFixed(2) ?? '–'}, fastest 90 % ${t.top90MeanGbPerHour?.toFixed(2) ?? '–'}`,
+    `Data: ${pct(s.dataCopiedPercent)} of ${gib(s.mailboxDataGiB)} GiB mailbox data copied, ${gib(s.dataLeftGiB)} GiB left; ${gib(s.dataTransferredGiB)} GiB transferred (incremental syncs included)`,
+    `Rate: ${t.movesCounted} moves, mean ${t.meanGbPerHour?.toFixed(2) ?? '–'} GiB/h, median ${t.medianGbPerHour?.toFixed(2) ?? '–'}, fastest 90 % ${t.top90MeanGbPerHour?.toFixed(2) ?? '–'}`,
     r.eta.finishAt
       ? `ETA: ${r.eta.finishAt} (zone-less, ${gib(r.eta.remainingGiB)} GiB left at ${r.eta.recentGiBPerHour?.toFixed(2)} GiB/h over the last days)`
       : `ETA: – ${r.eta.reason ?? ''}`,

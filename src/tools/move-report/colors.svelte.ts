@@ -1,23 +1,22 @@
 // Page-side (reads the theme from the DOM), so it sits with the views, outside the no-DOM core check.
 import { cssColor } from '../../lib/ui/css-color.ts';
+import { STATUS_COLORS } from './status-colors.ts';
 
-/** Status colours from the theme, so charts read the same in light and dark. */
-const STATUS_VAR: Record<string, string> = {
-  Completed: '--chart-2',
-  CompletedWithWarning: '--chart-2',
-  Synced: '--chart-6',
-  AutoSuspended: '--chart-6',
-  InProgress: '--chart-1',
-  CompletionInProgress: '--chart-5',
-  Queued: '--muted',
-  Suspended: '--chart-4',
-  Failed: '--chart-3',
-};
+/** A `light-dark()` pair as canvas code can use it: only an element's computed colour resolves it. */
+function resolve(light: string, dark: string): string {
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `light-dark(${light}, ${dark})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
 
+/** Status colours for the current theme, so charts read the same in light and dark. */
 export function statusColor(status: string): string {
-  const color = cssColor(STATUS_VAR[status] ?? '--border');
-  // The warning variant of a finished move: the same green, lighter.
-  return status === 'CompletedWithWarning' ? `color-mix(in srgb, ${color} 55%, transparent)` : color;
+  const pair = STATUS_COLORS[status];
+  return pair ? resolve(pair.light, pair.dark) : cssColor('--border');
 }
 
 export const themeColor = cssColor;

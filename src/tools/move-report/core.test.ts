@@ -187,6 +187,8 @@ describe('analyseMoves, the whole report', () => {
       'dcsInvestigateOrPoor',
       'dataTransferredGiB',
       'mailboxDataGiB',
+      'dataLeftGiB',
+      'dataCopiedPercent',
     ]);
     expect(json.warnings.every((w) => typeof w.code === 'string' && typeof w.message === 'string')).toBe(
       true,

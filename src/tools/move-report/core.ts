@@ -156,7 +156,7 @@ const r3 = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 100
 
 /**
  * The documented, stable JSON of `hybrid-toolbox move-report --json`. Percentages are rounded to 2 decimals, GiB
- * and GB/h to 3; byte counts are exact.
+ * and GiB/h to 3; byte counts are exact. Every `…GiB` and `…GbPerHour` field counts 2³⁰ bytes (the names stay).
  */
 export function toJsonSummary(report: Omit<MoveReport, 'moves'> & { moves: { length: number } }) {
   const { transferRate: t, health: h, stakeholder: s, eta } = report;
@@ -218,6 +218,8 @@ export function toJsonSummary(report: Omit<MoveReport, 'moves'> & { moves: { len
       dcsInvestigateOrPoor: s.dcsInvestigateOrPoor,
       dataTransferredGiB: r3(s.dataTransferredGiB),
       mailboxDataGiB: r3(s.mailboxDataGiB),
+      dataLeftGiB: r3(s.dataLeftGiB),
+      dataCopiedPercent: r2(s.dataCopiedPercent),
     },
     eta: {
       asOf: eta.asOf,

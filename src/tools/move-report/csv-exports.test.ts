@@ -18,7 +18,7 @@ describe('CSV exports', () => {
     const anna = t.rows[0]!;
     expect(anna[t.headers.indexOf('MovedSizeBytes')]).toBe(String(3 * 2 ** 30));
     expect(anna[t.headers.indexOf('Completed')]).toBe('2026-11-23T14:05:09');
-    expect(anna[t.headers.indexOf('GBPerHour')]).toBe('1.75');
+    expect(anna[t.headers.indexOf('GiBPerHour')]).toBe('1.75');
     expect(t.rows[3]![t.headers.indexOf('Batch')]).toBe('(no batch)');
   });
 

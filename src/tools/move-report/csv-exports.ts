@@ -28,7 +28,7 @@ const MOVE_COLUMNS: [string, (m: MoveRow, d: string) => CsvCell][] = [
   ['ArchiveSizeBytes', (m) => m.archiveBytes],
   ['MovedSizeBytes', (m) => m.movedBytes],
   ['BytesTransferred', (m) => m.bytesTransferred],
-  ['GBPerHour', (m, d) => num(round(m.gbPerHour, 3), d)],
+  ['GiBPerHour', (m, d) => num(round(m.gbPerHour, 3), d)],
   ['InProgressHours', (m, d) => num(hours(m.inProgressMs), d)],
   ['ItemsTransferred', (m) => m.itemsTransferred],
   ['BadItemsEncountered', (m) => m.badItems],

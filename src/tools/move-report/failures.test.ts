@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../lib/csv/read.ts';
-import { findKnownError, groupFailures } from './failures.ts';
+import { findKnownError, groupFailures, summariseFailures } from './failures.ts';
+import type { FailureGroup } from './types.ts';
 import { parseMoves } from './parse.ts';
 
 const load = (name: string) =>
@@ -85,5 +86,40 @@ describe('groupFailures', () => {
     expect(groups[0]!.lastMessage).toBe('new message');
     expect(groups[0]!.lastMailbox).toBe('New');
     expect(groups[0]!.mailboxes).toEqual(['Carla Díaz', 'Old', 'New']);
+  });
+});
+
+describe('summariseFailures', () => {
+  const group = (failureType: string, count: number): FailureGroup => ({
+    failureType,
+    count,
+    failedMoves: count,
+    bySide: {},
+    lastMessage: '',
+    lastAt: null,
+    lastMailbox: '',
+    mailboxes: [],
+    moveIndices: [],
+  });
+  // Six types, 24 moves: the shape of a report whose printout once listed five types and 22 moves.
+  const six = [group('A', 8), group('B', 5), group('C', 4), group('D', 3), group('E', 2), group('F', 2)];
+
+  it('lists every type when they fit', () => {
+    const s = summariseFailures(six, 6);
+    expect(s.shown.map((g) => g.failureType)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect([s.moreTypes, s.moreMoves, s.moves]).toEqual([0, 0, 24]);
+  });
+
+  it('names what it leaves out, so the listed moves and the rest add up', () => {
+    const s = summariseFailures(six, 5);
+    expect(s.shown.map((g) => g.failureType)).toEqual(['A', 'B', 'C', 'D']);
+    expect([s.moreTypes, s.moreMoves]).toEqual([2, 4]);
+    expect(s.shown.reduce((n, g) => n + g.count, 0) + s.moreMoves).toBe(s.moves);
+  });
+
+  it('never says "1 more type": one left-over type is listed itself', () => {
+    const s = summariseFailures(six.slice(0, 5), 5);
+    expect(s.moreTypes).toBe(0);
+    expect(s.shown).toHaveLength(5);
   });
 });

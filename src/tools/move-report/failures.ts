@@ -55,7 +55,7 @@ Set-MigrationUser <Mailbox> -ApproveSkippedItems`,
     title: 'Too many large items',
     cause:
       'The mailbox holds more items larger than the target accepts (150 MB in Exchange Online) than LargeItemLimit allows.',
-    fix: 'Raise LargeItemLimit (above 50 also needs -AcceptLargeDataLoss) or approve the skipped items, then resume; tell the user which items will not move (Bad items tab).',
+    fix: 'Raise LargeItemLimit (above 50 also needs -AcceptLargeDataLoss) or approve the skipped items, then resume; tell the user which items will not move (the bad-items list).',
     powershell: `Set-MoveRequest <Mailbox> -LargeItemLimit 100 -AcceptLargeDataLoss
 Resume-MoveRequest <Mailbox>`,
   },
@@ -215,4 +215,20 @@ export function groupFailures(moves: readonly MoveRow[]): FailureGroup[] {
     out.push(known ? { ...group, known } : group);
   }
   return out.sort((a, b) => b.count - a.count || a.failureType.localeCompare(b.failureType));
+}
+
+/**
+ * The failure types a short summary lists: the first `limit` of them, and the types and moves left out, so that the
+ * listed counts and the rest always add up to every move with a failure.
+ */
+export function summariseFailures(
+  groups: readonly FailureGroup[],
+  limit: number,
+): { shown: FailureGroup[]; moreTypes: number; moreMoves: number; moves: number } {
+  // One line for the rest only when it stands for two or more types: otherwise the type itself fits on that line.
+  const cut = groups.length > limit ? Math.max(0, limit - 1) : groups.length;
+  const shown = groups.slice(0, cut);
+  const rest = groups.slice(cut);
+  const sum = (list: readonly FailureGroup[]) => list.reduce((n, g) => n + g.count, 0);
+  return { shown, moreTypes: rest.length, moreMoves: sum(rest), moves: sum(groups) };
 }

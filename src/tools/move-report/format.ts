@@ -1,18 +1,21 @@
 import { GIB, zoneLessIso } from './report.ts';
 
-/** Display helpers for the view: sizes in GiB (binary, as Exchange prints), zone-less dates as written. */
+/**
+ * Display helpers for the view. Sizes are binary (2³⁰ bytes, as Exchange counts though it prints "GB") and labelled
+ * so: GiB, TiB, GiB/h. Dates are zone-less, as written.
+ */
 export function gib(bytes: number | null, digits = 2): string {
   if (bytes === null) return '–';
   const g = bytes / GIB;
-  if (g >= 1024) return `${(g / 1024).toFixed(1)} TB`;
-  return g >= 100 ? `${Math.round(g).toLocaleString('en-US')} GB` : `${g.toFixed(digits)} GB`;
+  if (g >= 1024) return `${(g / 1024).toFixed(1)} TiB`;
+  return g >= 100 ? `${Math.round(g).toLocaleString('en-US')} GiB` : `${g.toFixed(digits)} GiB`;
 }
 
 export function size(bytes: number | null): string {
   if (bytes === null) return '–';
   if (bytes >= GIB) return gib(bytes);
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} B`;
 }
 
@@ -35,8 +38,22 @@ export function percent(value: number | null, digits = 1): string {
 }
 
 export function rate(value: number | null): string {
-  return value === null ? '–' : `${value.toFixed(2)} GB/h`;
+  return value === null ? '–' : `${value.toFixed(2)} GiB/h`;
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * Mailbox data copied and left, for the card and the print: BytesTransferred alone reads as finished long before it
+ * is (incremental syncs and retried copies count in it), so it is named only with `withTransferred`.
+ */
+export function dataProgress(
+  s: { mailboxDataGiB: number; dataLeftGiB: number; dataTransferredGiB: number },
+  withTransferred = false,
+): string {
+  const copied = `${gib((s.mailboxDataGiB - s.dataLeftGiB) * GIB, 1)} of ${gib(s.mailboxDataGiB * GIB, 1)} copied · ${gib(s.dataLeftGiB * GIB, 1)} left`;
+  return withTransferred
+    ? `${copied} · ${gib(s.dataTransferredGiB * GIB, 1)} transferred, incremental syncs included`
+    : copied;
+}

@@ -134,19 +134,27 @@ export function healthChecks(h: HealthFigures, rate: TransferRate): HealthCheck[
     status: value === null ? 'unknown' : value > THRESHOLDS.stallPercent ? 'bad' : 'good',
     ...(value !== null && value > THRESHOLDS.stallPercent ? { explanation: cause } : {}),
   });
-  const worst = Object.entries(h.stallPercent).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))[0];
+  // The largest stall and its usual cause, in words that hold on paper too (no "see below").
+  const largest = (keys: string[]) => {
+    const key = keys.sort((a, b) => (h.stallPercent[b] ?? 0) - (h.stallPercent[a] ?? 0))[0];
+    if (key === undefined) return '.';
+    const known = STALL_CAUSE[key.toLowerCase()];
+    const share = (h.stallPercent[key] ?? 0).toFixed(1);
+    return `, mostly on “${known?.label ?? key}” (${share} %)${known ? `: ${known.cause}` : '.'}`;
+  };
+  const keys = Object.keys(h.stallPercent);
   checks.push(
     stallCheck(
       'overallStall',
       'All stalls',
       h.overallStallPercent,
-      `Moves spent more than ${THRESHOLDS.stallPercent} % of their time waiting${worst ? `, mostly on “${STALL_CAUSE[worst[0].toLowerCase()]?.label ?? worst[0]}”` : ''}; see the rows below for the cause.`,
+      `Moves spent more than ${THRESHOLDS.stallPercent} % of their time waiting${largest(keys)}`,
     ),
     stallCheck(
       'overallStallWithoutThrottles',
       'All stalls without read/write throttles (as AnalyzeMoveRequestStats.ps1)',
       h.overallStallPercentWithoutThrottles,
-      'Even leaving throttling aside the moves waited too long; the largest stall below names the side and the usual cause.',
+      `Even leaving throttling aside the moves waited too long${largest(keys.filter((k) => !THROTTLES.has(k.toLowerCase())))}`,
     ),
   );
   for (const [key, value] of Object.entries(h.stallPercent)) {
@@ -215,8 +223,8 @@ export function healthChecks(h: HealthFigures, rate: TransferRate): HealthCheck[
     key: 'rate',
     label: 'Mean rate per move',
     value: r,
-    unit: 'GB/h',
-    threshold: `${THRESHOLDS.rateLow}–${THRESHOLDS.rateHigh} GB/h is normal`,
+    unit: 'GiB/h',
+    threshold: `${THRESHOLDS.rateLow}–${THRESHOLDS.rateHigh} GiB/h is normal`,
     status: r === null ? 'unknown' : r < THRESHOLDS.rateLow ? 'bad' : 'good',
     ...(r !== null && r < THRESHOLDS.rateLow
       ? {

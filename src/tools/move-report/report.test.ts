@@ -163,7 +163,19 @@ describe('aggregate on the Exchange Online fixture', () => {
       dcsInvestigateOrPoor: 1,
       dataTransferredGiB: 10.890625,
       mailboxDataGiB: 12.78125,
+      dataLeftGiB: expect.any(Number),
+      dataCopiedPercent: expect.any(Number),
     });
+  });
+
+  it('says how much mailbox data is copied and left, not only what was transferred', () => {
+    // What the ETA waits for: Carla failed at 40 % (0.78125 GiB × 55/75), Dirk at 50 % (4 GiB × 45/75).
+    const left = 0.78125 * (55 / 75) + 4 * (45 / 75);
+    expect(a.stakeholder.dataLeftGiB).toBeCloseTo(left, 10);
+    expect(a.stakeholder.dataLeftGiB).toBeCloseTo(estimateFinish(exo.moves).remainingGiB, 10);
+    // 10.9 GiB were transferred of 12.8 GiB, yet only 76.7 % of the data is copied.
+    expect(a.stakeholder.dataCopiedPercent).toBeCloseTo((100 * (12.78125 - left)) / 12.78125, 10);
+    expect(a.stakeholder.dataCopiedPercent).toBeCloseTo(76.74, 2);
   });
 });
 

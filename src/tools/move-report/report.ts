@@ -204,6 +204,13 @@ export function remainingFraction(percent: number | null): number {
   return (95 - percent) / 75;
 }
 
+/** Bytes of a move's mailbox data still to copy: none once its initial copy finished or it is done or ready. */
+export function bytesLeftToCopy(m: MoveRow): number {
+  const group = statusGroup(m.status);
+  if (group === 'done' || group === 'ready' || m.seededAt !== null || !m.movedBytes) return 0;
+  return m.movedBytes * remainingFraction(m.percentComplete);
+}
+
 export function zoneLessIso(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
@@ -230,10 +237,7 @@ export function estimateFinish(moves: readonly MoveRow[]): Eta {
     later(m.queuedAt);
     const start = m.startedAt ?? m.queuedAt;
     if (start !== null && start < firstStart) firstStart = start;
-    const group = statusGroup(m.status);
-    if (group !== 'done' && group !== 'ready' && m.seededAt === null && m.movedBytes) {
-      remaining += m.movedBytes * remainingFraction(m.percentComplete);
-    }
+    remaining += bytesLeftToCopy(m);
   }
   const remainingGiB = remaining / GIB;
   if (asOf === -Infinity) {
@@ -312,6 +316,7 @@ export function aggregate(moves: readonly MoveRow[], badItemRows: number | null)
   };
   const groups: Record<StatusGroup, number> = { done: 0, ready: 0, inFlight: 0, attention: 0, other: 0 };
   let dcsInvestigateOrPoor = 0;
+  let bytesLeft = 0;
   const batches = new Map<string, BatchRow & { rank: number }>();
 
   for (const m of moves) {
@@ -329,6 +334,7 @@ export function aggregate(moves: readonly MoveRow[], badItemRows: number | null)
     totals.archiveBytes += m.archiveBytes ?? 0;
     totals.bytesTransferred += m.bytesTransferred ?? 0;
     totals.movedBytes += m.movedBytes ?? 0;
+    bytesLeft += bytesLeftToCopy(m);
     totals.primaryItemCount += m.primaryItems ?? 0;
     totals.archiveItemCount += m.archiveItems ?? 0;
     totals.itemsTransferred += m.itemsTransferred ?? 0;
@@ -374,6 +380,8 @@ export function aggregate(moves: readonly MoveRow[], badItemRows: number | null)
     dcsInvestigateOrPoor,
     dataTransferredGiB: totals.bytesTransferred / GIB,
     mailboxDataGiB: totals.movedBytes / GIB,
+    dataLeftGiB: bytesLeft / GIB,
+    dataCopiedPercent: totals.movedBytes ? (100 * (totals.movedBytes - bytesLeft)) / totals.movedBytes : null,
   };
   const batchRows = [...batches.values()]
     .sort((a, b) => (a.name === NO_BATCH ? 1 : b.name === NO_BATCH ? -1 : a.name.localeCompare(b.name)))

@@ -167,7 +167,7 @@ export interface HealthCheck {
   key: string;
   label: string;
   value: number | null;
-  unit: '%' | 'GB/h';
+  unit: '%' | 'GiB/h';
   threshold: string;
   status: HealthStatus;
   /** One sentence with the usual cause when the value is outside the published range. */
@@ -227,8 +227,14 @@ export interface Stakeholder {
   inFlight: number;
   needsAttention: number;
   dcsInvestigateOrPoor: number;
+  /** Σ BytesTransferred in GiB (2³⁰ bytes): incremental syncs and retried copies included. */
   dataTransferredGiB: number;
+  /** Σ moved size (primary + archive) in GiB. */
   mailboxDataGiB: number;
+  /** GiB of mailbox data whose initial copy has not finished yet (the ETA's remaining data). */
+  dataLeftGiB: number;
+  /** Share of the mailbox data already copied: 100 × (mailbox data − left) ÷ mailbox data. */
+  dataCopiedPercent: number | null;
 }
 
 export interface Eta {
