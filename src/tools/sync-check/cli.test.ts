@@ -56,7 +56,12 @@ describe('hybrid-toolbox sync-check', () => {
       'entraWithProvisioningErrors',
       'outOfScopeButInEntra',
     ]);
-    expect(j.sets.adNotInEntra).toEqual(g.expected.sets.adNotInEntra);
+    expect(j.sets.adNotInEntra.map(({ adGuid, entraId }) => ({ adGuid, entraId }))).toEqual(
+      g.expected.sets.adNotInEntra,
+    );
+    expect(j.sets.adNotInEntra.map((p) => p.reason).sort()).toEqual(
+      Object.values(g.expected.adNotInEntraReasons).sort(),
+    );
     expect(j.deletionPreview).toMatchObject({
       threshold: 3,
       expectedEntraUserDeletions: 4,

@@ -3,7 +3,9 @@ import { analyse } from './core.ts';
 import { parseDate } from './dates.ts';
 import { generate, type AdStyle, type CgForm, type EntraStyle } from './generate.ts';
 import { SET_NAMES } from './model.ts';
-import { toCliJson } from './report.ts';
+import { toCliJson, type IdPair } from './report.ts';
+
+const pairsOf = (list: readonly IdPair[]) => list.map(({ adGuid, entraId }) => ({ adGuid, entraId }));
 
 const AD_STYLES: AdStyle[] = ['ps51', 'ps7', 'de-DE', 'raw-types'];
 const ENTRA_STYLES: EntraStyle[] = ['mg', 'entra', 'msol', 'graph-page', 'graph-pages', 'graph-array-ps51'];
@@ -23,7 +25,9 @@ describe('analyse on generated exports with a known answer', () => {
         });
         const j = toCliJson(r);
         const x = g.expected;
-        for (const name of SET_NAMES) expect(j.sets[name], name).toEqual(x.sets[name]);
+        for (const name of SET_NAMES) expect(pairsOf(j.sets[name]), name).toEqual(x.sets[name]);
+        const why = Object.fromEntries(j.sets.adNotInEntra.map((p) => [p.adGuid, p.reason]));
+        expect(why).toEqual(x.adNotInEntraReasons);
         expect(j.matchedPairs).toEqual(x.matchedPairs);
         expect(j.conflicts).toEqual(x.conflicts);
         expect(j.lastSyncTime).toBe(x.lastSyncTime);

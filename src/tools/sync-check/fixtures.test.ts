@@ -57,7 +57,12 @@ describe('handwritten exports', () => {
     expect(r.ad[0]!.ou).toBe('OU=Sales,DC=contoso,DC=com');
     expect(r.ad[0]!.proxies).toEqual(['SMTP:john.doe@contoso.com', 'smtp:jd@contoso.com']);
     expect(j.sets.entraCloudOnly).toEqual([
-      { adGuid: null, entraId: 'a0000000-0000-0000-0000-000000000004' },
+      {
+        adGuid: null,
+        entraId: 'a0000000-0000-0000-0000-000000000004',
+        reason: 'cloud-only-account',
+        reasonDetail: 'Created in the cloud (no ImmutableID): never synced from AD.',
+      },
     ]);
     // MSOnline's LastDirSyncTime is UTC without a zone; 10:02:30 PM is the latest.
     expect(j.lastSyncTime).toBe('2026-03-05T22:02:30.000Z');
@@ -157,7 +162,14 @@ describe('handwritten exports', () => {
     const r = run({ ...input, threshold: 1 });
     expect(r.adStatus).toEqual(['matched', 'outOfScopeInEntra', 'outOfScope']);
     const d = toCliJson(r).deletionPreview!;
-    expect(d.removedSynced).toEqual([{ adGuid: G1, entraId: 'e1' }]);
+    expect(d.removedSynced).toEqual([
+      {
+        adGuid: G1,
+        entraId: 'e1',
+        reason: 'removed-from-ad',
+        reasonDetail: 'Removed from AD; still in Entra: the next sync deletes it there.',
+      },
+    ]);
     expect([d.expectedEntraUserDeletions, d.exceedsThreshold, d.thresholdStatus]).toEqual([1, false, 'met']);
     expect(run({ ...input, threshold: 0 }).deletionPreview!.thresholdStatus).toBe('blocked');
   });

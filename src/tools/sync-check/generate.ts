@@ -29,6 +29,8 @@ export interface GenerateOptions {
 export const DOMAIN_DN = 'DC=contoso,DC=com';
 export const SCOPE = [`OU=Users,OU=Corp,${DOMAIN_DN}`, `OU=Staff,OU=Corp,${DOMAIN_DN}`];
 const OUT_OF_SCOPE_OU = `OU=Disabled,OU=Corp,${DOMAIN_DN}`;
+/** An OU never in the scope, whose users nobody synced: with no scope given, the tool suggests excluding it. */
+export const CONTRACTORS_OU = `OU=Contractors (no sync),OU=Corp,${DOMAIN_DN}`;
 const TENANT = 'contoso.onmicrosoft.com';
 
 interface GenAd {
@@ -76,6 +78,8 @@ export interface Expected {
   };
   attributes: { adGuid: string; code: AttributeCheckCode }[];
   softMatches: { adGuid: string; entraId: string; outcome: 'wouldSoftMatch' | 'invalidSoftMatch' }[];
+  /** Why each member of `sets.adNotInEntra` is there (the `reason` code the tool must give), by objectGUID. */
+  adNotInEntraReasons: Record<string, AdOnlyReason>;
   quarantinedUpnOf: string[];
   lastSyncTime: string;
   deletion?: {
@@ -86,6 +90,9 @@ export interface Expected {
     added: string[];
   };
 }
+
+export type AdOnlyReason =
+  'conflict' | 'soft-match' | 'created-after-sync' | 'attribute-rejected' | 'unexplained';
 
 export interface Generated {
   ad: NamedBytes;
@@ -222,6 +229,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
     },
     attributes: [],
     softMatches: [],
+    adNotInEntraReasons: {},
     quarantinedUpnOf: [],
     lastSyncTime: '',
   };
@@ -236,6 +244,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
       x.sets.entraOrphanedSynced.push({ adGuid: null, entraId: e.id });
       x.sets.entraNotInAd.push({ adGuid: null, entraId: e.id });
       x.softMatches.push({ adGuid: u.guid, entraId: e.id, outcome: 'invalidSoftMatch' });
+      x.adNotInEntraReasons[u.guid] = 'soft-match';
     } else x.matchedPairs.push({ adGuid: u.guid, entraId: e.id });
     return e;
   };
@@ -250,7 +259,10 @@ export function generate(opts: GenerateOptions = {}): Generated {
 
   // Not in Entra: in scope, never synced.
   const notIn = [newAd({ tag: 'new' }), newAd({ tag: 'new' })];
-  for (const u of notIn) x.sets.adNotInEntra.push({ adGuid: u.guid, entraId: null });
+  for (const u of notIn) {
+    x.sets.adNotInEntra.push({ adGuid: u.guid, entraId: null });
+    x.adNotInEntraReasons[u.guid] = 'unexplained';
+  }
 
   // Out of scope, one of them still in Entra (its OU was unticked after it synced).
   const oos = newAd({ tag: 'old', ou: OUT_OF_SCOPE_OU, enabled: false });
@@ -350,6 +362,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
   cloud.push(soft1E);
   x.sets.adNotInEntra.push({ adGuid: soft1.guid, entraId: null });
   x.softMatches.push({ adGuid: soft1.guid, entraId: soft1E.id, outcome: 'wouldSoftMatch' });
+  x.adNotInEntraReasons[soft1.guid] = 'soft-match';
   const soft2 = newAd({ tag: 'sm', upn: 'rehired@contoso.com', mail: 'rehired.person@contoso.com' });
   const soft2E = newEntra({
     upn: 'rehired.old@contoso.com',
@@ -363,6 +376,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
   // MSOnline exports have no Mail column and their ProxyAddresses are a type name: no SMTP to soft-match on.
   if (entraHasProxies)
     x.softMatches.push({ adGuid: soft2.guid, entraId: soft2E.id, outcome: 'invalidSoftMatch' });
+  x.adNotInEntraReasons[soft2.guid] = entraHasProxies ? 'soft-match' : 'unexplained';
 
   for (const e of cloud) x.sets.entraCloudOnly.push({ adGuid: null, entraId: e.id });
   for (const e of guests) x.sets.entraCloudOnly.push({ adGuid: null, entraId: e.id });
@@ -391,6 +405,10 @@ export function generate(opts: GenerateOptions = {}): Generated {
   const b2 = newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
   matched(b1);
   matched(b2);
+  // A third user with the same mail, never synced: the conflict is the likely reason.
+  const b3 = newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
+  x.sets.adNotInEntra.push({ adGuid: b3.guid, entraId: null });
+  x.adNotInEntraReasons[b3.guid] = 'conflict';
   const c1 = newAd({ tag: 'c' });
   c1.proxies.push('smtp:team@contoso.com');
   const c2 = newAd({ tag: 'c' });
@@ -415,7 +433,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
   matched(d2);
   const sorted = (...g: GenAd[]) => g.map((u) => u.guid).sort();
   x.conflicts.duplicateUpn.push({ value: 'dup.upn@contoso.com', adGuids: sorted(a1, a2) });
-  x.conflicts.duplicateMail.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2) });
+  x.conflicts.duplicateMail.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2, b3) });
   if (!isRaw) {
     x.conflicts.duplicateProxySmtp.push({ value: 'team@contoso.com', adGuids: sorted(c1, c2) });
     x.conflicts.upnVsOtherUsersProxy.push({
@@ -426,7 +444,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
     x.conflicts.anyAddressClaimedTwice.push({ value: 'boss@contoso.com', adGuids: sorted(d1, d2) });
   }
   x.conflicts.anyAddressClaimedTwice.push({ value: 'dup.upn@contoso.com', adGuids: sorted(a1, a2) });
-  x.conflicts.anyAddressClaimedTwice.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2) });
+  x.conflicts.anyAddressClaimedTwice.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2, b3) });
   if (!isRaw) x.conflicts.anyAddressClaimedTwice.push({ value: 'team@contoso.com', adGuids: sorted(c1, c2) });
   x.conflicts.anyAddressClaimedTwice.sort((p, q) => (p.value < q.value ? -1 : 1));
 
@@ -464,6 +482,24 @@ export function generate(opts: GenerateOptions = {}): Generated {
     upn: `${'averyveryverylongprefix'.repeat(3)}@contoso.com`,
     mail: 'long.prefix@contoso.com',
   });
+
+  // AD only for other reasons: created after the last sync (every sync is on day 420), an invalid UPN.
+  const late = newAd({ tag: 'new' });
+  late.created = base + 425 * 86_400_000;
+  const umlaut = newAd({ tag: 'new', upn: 'kämpfer@contoso.com', mail: 'kaempfer@contoso.com' });
+  x.attributes.push({ adGuid: umlaut.guid, code: 'upn-invalid-char' });
+  for (const [u, why] of [
+    [late, 'created-after-sync'],
+    [umlaut, 'attribute-rejected'],
+  ] as const) {
+    x.sets.adNotInEntra.push({ adGuid: u.guid, entraId: null });
+    x.adNotInEntraReasons[u.guid] = why;
+  }
+  // Contractors: an OU outside the scope that nobody synced.
+  for (let k = 0; k < 3; k++) {
+    const u = newAd({ tag: 'ext', ou: CONTRACTORS_OU });
+    x.sets.adOutOfScope.push({ adGuid: u.guid, entraId: null });
+  }
 
   x.lastSyncTime = new Date(syncTimes.reduce((m, v) => (v > m ? v : m), 0)).toISOString();
   const result: Generated = {

@@ -17,16 +17,29 @@ import type {
 } from './model.ts';
 import { SET_NAMES } from './model.ts';
 import { compareBytes } from '../../lib/text/compare-bytes.ts';
+import { Explainer, REASON_CODES, type ReasonCode, type ReasonColumns } from './reasons.ts';
 
 export interface IdPair {
   adGuid: string | null;
   entraId: string | null;
 }
 
+/** A member of `sets.*` or of a `deletionPreview` list: the pair and why it is there (see reasons.ts). */
+export interface ExplainedPair extends IdPair {
+  reason: ReasonCode;
+  reasonDetail: string;
+  /** Other AD users involved (conflict partners, the AD user that would soft-match), when there are any. */
+  relatedAdGuids?: string[];
+  /** Other Entra users involved (the soft-match target, a conflict partner's cloud copy), when there are any. */
+  relatedEntraIds?: string[];
+  /** moved-out-of-scope: the container the user is in now. */
+  newOu?: string;
+}
+
 export interface CliJson {
   totals: Totals;
   lastSyncTime: string | null;
-  sets: Record<SetName, IdPair[]>;
+  sets: Record<SetName, ExplainedPair[]>;
   matchedPairs: IdPair[];
   conflicts: {
     duplicateUpn: { value: string; adGuids: string[] }[];
@@ -37,11 +50,11 @@ export interface CliJson {
   };
   deletionPreview?: {
     threshold: number;
-    removedSynced: IdPair[];
-    movedOutOfScope: IdPair[];
-    removedButNeverSynced: IdPair[];
-    removedOutOfScope: IdPair[];
-    added: IdPair[];
+    removedSynced: ExplainedPair[];
+    movedOutOfScope: ExplainedPair[];
+    removedButNeverSynced: ExplainedPair[];
+    removedOutOfScope: ExplainedPair[];
+    added: ExplainedPair[];
     expectedEntraUserDeletions: number;
     exceedsThreshold: boolean;
     thresholdStatus: 'below' | 'met' | 'blocked';
@@ -119,23 +132,60 @@ function sortedByHexPrefix(
   return order;
 }
 
+/** JSON text of a list of strings as an object member at `indent` (the member's own indentation). */
+function stringArray(values: readonly string[], indent: string): string {
+  let out = '[';
+  for (let k = 0; k < values.length; k++) out += `${k ? ',' : ''}\n${indent}  ${quote(values[k]!)}`;
+  return `${out}\n${indent}]`;
+}
+
 /**
  * Pairs kept as two columns and a sorted order, written straight to JSON text: 200,000 matched users never
- * become 200,000 objects. `toJSON` gives the same pairs as objects (the page's download, tests).
+ * become 200,000 objects. `toJSON` gives the same pairs as objects (the page's download, tests). With
+ * `reasons` (columns in the same order as the pairs) every member also says why it is in its list.
  */
 export class PairList {
   readonly order: Uint32Array;
   constructor(
     readonly ad: (string | null)[],
     readonly entra: (string | null)[],
+    readonly reasons?: ReasonColumns,
   ) {
     const c = needsFullCompare(ad) || needsFullCompare(entra) ? cmp : cmpFast;
     const byBoth = (x: number, y: number) => c(ad[x]!, ad[y]!) || c(entra[x]!, entra[y]!);
     this.order = sortedByHexPrefix(ad, byBoth) ?? new Uint32Array(ad.length).map((_, i) => i).sort(byBoth);
   }
 
-  toJSON(): IdPair[] {
-    return Array.from(this.order, (i) => ({ adGuid: this.ad[i]!, entraId: this.entra[i]! }));
+  toJSON(): IdPair[] | ExplainedPair[] {
+    const why = this.reasons;
+    return Array.from(this.order, (i) => {
+      const pair: IdPair = { adGuid: this.ad[i]!, entraId: this.entra[i]! };
+      if (!why) return pair;
+      const p = pair as ExplainedPair;
+      p.reason = REASON_CODES[why.code[i]!]!;
+      p.reasonDetail = why.detail[i]!;
+      const a = why.adGuids.get(i);
+      if (a) p.relatedAdGuids = a;
+      const e = why.entraIds.get(i);
+      if (e) p.relatedEntraIds = e;
+      const ou = why.ou.get(i);
+      if (ou !== undefined) p.newOu = ou;
+      return p;
+    });
+  }
+
+  /** The reason members after `entraId`, as JSON text at the members' indentation. */
+  #reasonText(i: number, member: string): string {
+    const why = this.reasons!;
+    let out = `,${member}"reason": "${REASON_CODES[why.code[i]!]!}",${member}"reasonDetail": ${quote(why.detail[i]!)}`;
+    const inner = member.slice(1);
+    const a = why.adGuids.get(i);
+    if (a) out += `,${member}"relatedAdGuids": ${stringArray(a, inner)}`;
+    const e = why.entraIds.get(i);
+    if (e) out += `,${member}"relatedEntraIds": ${stringArray(e, inner)}`;
+    const ou = why.ou.get(i);
+    if (ou !== undefined) out += `,${member}"newOu": ${quote(ou)}`;
+    return out;
   }
 
   /** The same text as `JSON.stringify(this.toJSON(), null, 2)` nested at `indent`. */
@@ -144,10 +194,12 @@ export class PairList {
     const a = `${indent}  {\n${indent}    "adGuid": `;
     const e = `,\n${indent}    "entraId": `;
     const close = `\n${indent}  }`;
+    const member = `\n${indent}    `;
+    const why = this.reasons;
     let buf = '[\n';
     for (let k = 0; k < this.order.length; k++) {
       const i = this.order[k]!;
-      buf += `${k ? ',\n' : ''}${a}${quote(this.ad[i]!)}${e}${quote(this.entra[i]!)}${close}`;
+      buf += `${k ? ',\n' : ''}${a}${quote(this.ad[i]!)}${e}${quote(this.entra[i]!)}${why ? this.#reasonText(i, member) : ''}${close}`;
       if (buf.length > 65536) {
         write(buf);
         buf = '';
@@ -181,13 +233,15 @@ export function cliJsonParts(r: SyncCheckResult): CliJsonParts {
   const adGuid = (i: number | undefined, list: readonly AdUser[] = r.ad) =>
     i === undefined ? null : (list[i]?.objectGuid ?? null);
   const entraId = (j: number | undefined) => (j === undefined ? null : r.entra[j]?.id || null);
-  const pairs = (entries: readonly SetEntry[]) =>
+  const pairs = (entries: readonly SetEntry[], reasons?: ReasonColumns) =>
     new PairList(
       entries.map((e) => adGuid(e.ad)),
       entries.map((e) => entraId(e.entra)),
+      reasons,
     );
+  const why = new Explainer(r);
   const sets = {} as Record<SetName, PairList>;
-  for (const name of SET_NAMES) sets[name] = pairs(r.sets[name]);
+  for (const name of SET_NAMES) sets[name] = pairs(r.sets[name], why.set(name, r.sets[name]));
   const groups = (gs: readonly ConflictGroup[]) =>
     gs.map((g) => ({
       value: g.value,
@@ -221,20 +275,22 @@ export function cliJsonParts(r: SyncCheckResult): CliJsonParts {
   };
   const d = r.deletionPreview;
   if (d) {
-    const withEntra = (list: number[]) =>
+    const withEntra = (key: PairKey, list: number[]) =>
       new PairList(
         list.map((i) => adGuid(i)),
         list.map((i) => (r.adEntra[i]! >= 0 ? entraId(r.adEntra[i]) : null)),
+        why.deletion(key, list),
       );
     out.deletionPreview = {
       threshold: d.threshold,
-      removedSynced: withEntra(d.removedSynced),
-      movedOutOfScope: withEntra(d.movedOutOfScope),
-      removedButNeverSynced: withEntra(d.removedButNeverSynced),
-      removedOutOfScope: withEntra(d.removedOutOfScope),
+      removedSynced: withEntra('removedSynced', d.removedSynced),
+      movedOutOfScope: withEntra('movedOutOfScope', d.movedOutOfScope),
+      removedButNeverSynced: withEntra('removedButNeverSynced', d.removedButNeverSynced),
+      removedOutOfScope: withEntra('removedOutOfScope', d.removedOutOfScope),
       added: new PairList(
         d.added.map((k) => adGuid(k, r.adAfter)),
         d.added.map(() => null),
+        why.deletion('added', d.added),
       ),
       expectedEntraUserDeletions: d.expectedEntraUserDeletions,
       exceedsThreshold: d.exceedsThreshold,
@@ -247,19 +303,19 @@ export function cliJsonParts(r: SyncCheckResult): CliJsonParts {
 /** The CLI's JSON contract as plain objects (AD users by lowercase objectGUID, pairs in byte order). */
 export function toCliJson(r: SyncCheckResult): CliJson {
   const p = cliJsonParts(r);
-  const sets = {} as Record<SetName, IdPair[]>;
-  for (const name of SET_NAMES) sets[name] = p.sets[name].toJSON();
+  const sets = {} as Record<SetName, ExplainedPair[]>;
+  for (const name of SET_NAMES) sets[name] = p.sets[name].toJSON() as ExplainedPair[];
   const out: CliJson = { ...p, sets, matchedPairs: p.matchedPairs.toJSON(), deletionPreview: undefined };
   if (!p.deletionPreview) delete out.deletionPreview;
   else {
     const d = p.deletionPreview;
     out.deletionPreview = {
       ...d,
-      removedSynced: d.removedSynced.toJSON(),
-      movedOutOfScope: d.movedOutOfScope.toJSON(),
-      removedButNeverSynced: d.removedButNeverSynced.toJSON(),
-      removedOutOfScope: d.removedOutOfScope.toJSON(),
-      added: d.added.toJSON(),
+      removedSynced: d.removedSynced.toJSON() as ExplainedPair[],
+      movedOutOfScope: d.movedOutOfScope.toJSON() as ExplainedPair[],
+      removedButNeverSynced: d.removedButNeverSynced.toJSON() as ExplainedPair[],
+      removedOutOfScope: d.removedOutOfScope.toJSON() as ExplainedPair[],
+      added: d.added.toJSON() as ExplainedPair[],
     };
   }
   return out;
