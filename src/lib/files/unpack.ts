@@ -58,6 +58,8 @@ export interface MailInfo {
   types: string[];
   /** Lower-cased header names present at the top level. */
   headerNames: string[];
+  /** The top-level header lines (lower-cased name, unfolded value), e.g. for a failure report's original message. */
+  headers: [string, string][];
 }
 
 export interface MailPart {
@@ -638,6 +640,7 @@ function* mailItems(path: string, mail: ParsedMail, walk: Walk): Generator<Unpac
     params: mail.params,
     types: mail.types,
     headerNames: mail.headers.all.map(([n]) => n),
+    headers: mail.headers.all,
   };
   yield { kind: 'mail', info, mails: walk.mails };
   const child = namer(path);

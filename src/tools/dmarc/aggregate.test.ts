@@ -65,6 +65,10 @@ describe('rolling up the five reporters (hand-computed from the fixtures)', asyn
       begin: 1735689600,
       end: 1735819199,
       issues: { errors: 0, warnings: 0 },
+      failureReports: 0,
+      tlsReports: 0,
+      tlsSuccessfulSessions: 0,
+      tlsFailedSessions: 0,
     });
   });
 

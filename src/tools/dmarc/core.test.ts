@@ -79,7 +79,7 @@ describe('a verdict for every input file and member', () => {
     expect(r.totals).toMatchObject({ reports: 1, messages: 23, dmarcPass: 20 });
   });
 
-  it('skips, with the reason, failure reports, TLS reports, mails without a report and other files', async () => {
+  it('reads failure and TLS reports beside aggregate ones; skips, with the reason, prose-only failure notices, mails without a report and other files', async () => {
     const arf = multipart(
       ['From: dmarc@receiver.example', 'Subject: DMARC Failure Report for contoso.example'],
       [
@@ -104,9 +104,15 @@ describe('a verdict for every input file and member', () => {
     );
     const tls = JSON.stringify({
       'organization-name': 'Google Inc.',
-      'date-range': { 'start-datetime': '2025-01-01T00:00:00Z' },
+      'date-range': { 'start-datetime': '2025-01-01T00:00:00Z', 'end-datetime': '2025-01-01T23:59:59Z' },
+      'contact-info': 'smtp-tls-reporting@google.com',
       'report-id': '2025-01-01T00:00:00Z_contoso.example',
-      policies: [],
+      policies: [
+        {
+          policy: { 'policy-type': 'no-policy-found', 'policy-domain': 'contoso.example' },
+          summary: { 'total-successful-session-count': 12, 'total-failure-session-count': 0 },
+        },
+      ],
     });
     const tlsMail = multipart(
       [
@@ -140,13 +146,18 @@ describe('a verdict for every input file and member', () => {
       { name: 'feed.xml', bytes: enc('<?xml version="1.0"?><rss version="2.0"><channel/></rss>') },
     ]);
     expect(verdicts(r)).toEqual([
-      ['arf.eml', 'skipped', 'A DMARC failure (forensic, ARF) report, not an aggregate report: skipped.'],
-      ['exim.eml', 'skipped', 'A DMARC failure (forensic) report, not an aggregate report: skipped.'],
-      ['tls.json', 'skipped', 'An SMTP TLS report (RFC 8460, JSON), not a DMARC report: skipped.'],
+      ['arf.eml', 'ok', ''],
+      [
+        'exim.eml',
+        'skipped',
+        'A DMARC failure (forensic) report mail without its machine-readable part (message/feedback-report): not counted, skipped.',
+      ],
+      ['tls.json', 'ok', ''],
+      // The same report as tls.json: counted once.
       [
         'tls.eml > google.com!contoso.example!1735689600!1735775999!001.json.gz',
-        'skipped',
-        'An SMTP TLS report (RFC 8460, JSON), not a DMARC report: skipped.',
+        'warning',
+        'Duplicate of tls.json; counted once.',
       ],
       ['chat.eml', 'skipped', 'The mail has no DMARC aggregate report attached.'],
       // Given as reports but unusable: the wrong file is rejected, not passed over.
@@ -162,7 +173,24 @@ describe('a verdict for every input file and member', () => {
       ],
     ]);
     expect(r.totals.reports).toBe(0);
-    expect(r.verdict.status).toBe('unusable');
+    expect(r.totals).toMatchObject({
+      failureReports: 1,
+      tlsReports: 1,
+      tlsSuccessfulSessions: 12,
+      tlsFailedSessions: 0,
+    });
+    expect(r.failureReports[0]).toMatchObject({
+      source: 'arf.eml',
+      feedbackType: 'auth-failure',
+      authFailure: 'dmarc',
+      reportedDomain: 'contoso.example',
+      subject: 'invoice',
+      from: 'ceo@contoso.example',
+      isHeadersOnly: true,
+    });
+    expect(r.tlsReports[1]!.duplicateOf).toBe(0);
+    // Some files were rejected, but there are figures: failure and TLS reports.
+    expect(r.verdict.status).toBe('partial');
   });
 
   it('one bad file (or member) never sinks the batch', async () => {

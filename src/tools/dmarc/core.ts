@@ -18,15 +18,20 @@ import {
   dedupe,
   perDay,
 } from './aggregate.ts';
+import { failureKey, parseHeaderLines, readFailureReport, type FailureDraft } from './failure.ts';
 import { parseAggregateBytes, type XmlReader } from './parse.ts';
+import { looksLikeTlsReport, readTlsReport } from './tls.ts';
 import type {
   AggregateReport,
   DmarcIssue,
   DmarcRecord,
   DmarcResult,
+  FailureReport,
   FileStatus,
   FileVerdict,
+  OtherTotals,
   RunVerdict,
+  TlsReport,
 } from './types.ts';
 
 /**
@@ -89,14 +94,6 @@ function sniffDocument(bytes: Uint8Array): DocumentKind {
   return i >= bytes.length ? 'empty' : 'other';
 }
 
-/** SMTP TLS reports (RFC 8460) are JSON with these members. */
-function isTlsReport(bytes: Uint8Array): boolean {
-  const head = new TextDecoder().decode(bytes.subarray(0, 4096));
-  return (
-    head.includes('"organization-name"') && (head.includes('"policies"') || head.includes('"date-range"'))
-  );
-}
-
 /** ARF (RFC 5965/6591) failure reports, structurally; some senders skip the ARF part and only say so in the subject. */
 function isFailureReportMail(info: MailInfo): boolean {
   return (
@@ -152,12 +149,30 @@ export interface Collector {
   recordsByReport: DmarcRecord[][];
   /** Index of each report's verdict, to add a duplicate warning later. */
   verdictOfReport: number[];
+  failureReports: FailureReport[];
+  verdictOfFailure: number[];
+  tlsReports: TlsReport[];
+  verdictOfTls: number[];
 }
+
+const emptyCollector = (): Collector => ({
+  files: [],
+  reports: [],
+  recordsByReport: [],
+  verdictOfReport: [],
+  failureReports: [],
+  verdictOfFailure: [],
+  tlsReports: [],
+  verdictOfTls: [],
+});
 
 interface MailState {
   info: MailInfo;
   isSkipped: boolean;
   hasVerdict: boolean;
+  /** A failure report mail being gathered: its own (`isDraftOwner`) or the one it is a part of. */
+  draft?: FailureDraft;
+  isDraftOwner?: boolean;
 }
 
 const isUnused = (bytes: Uint8Array) =>
@@ -197,6 +212,29 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
     c.files.push(
       verdictFrom(path, name, [{ code: 'not-aggregate-report', severity: 'error', file: path, message }], 0),
     );
+  const finishFailure = (draft: FailureDraft) => {
+    if (!draft.feedback) {
+      // Some reporters send only prose; nothing is read from prose, so it is not counted.
+      skip(
+        draft.path,
+        'failure-report',
+        'A DMARC failure (forensic) report mail without its machine-readable part (message/feedback-report): not counted, skipped.',
+      );
+      return;
+    }
+    const out = readFailureReport(draft, { now: opts.now });
+    if (out.kind === 'other') {
+      skip(
+        draft.path,
+        'feedback-not-failure',
+        `An ARF feedback report of type "${out.feedbackType.slice(0, 40)}", not a DMARC failure report: skipped.`,
+      );
+      return;
+    }
+    c.verdictOfFailure.push(c.files.length);
+    c.failureReports.push(out.report);
+    c.files.push(verdictFrom(draft.path, name, out.issues, 0));
+  };
   for (const item of unpack(
     { name, bytes },
     { ...DMARC_LIMITS, ...opts.limits },
@@ -204,31 +242,53 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
   ) as Iterable<UnpackItem>) {
     switch (item.kind) {
       case 'mail': {
+        // `item.mails` ends with the mail itself.
+        const parent = mails.get(item.mails[item.mails.length - 2] ?? '');
+        if (parent?.draft) {
+          // A part of a failure report opened as a mail: the feedback fields or the original message.
+          const draft = parent.draft;
+          if (parent.isDraftOwner) {
+            const isFeedback = item.info.headerNames.includes('feedback-type');
+            if (isFeedback) draft.feedback ??= item.info.headers;
+            else draft.original ??= item.info.headers;
+          }
+          mails.set(item.info.path, { info: item.info, isSkipped: true, hasVerdict: true, draft });
+          break;
+        }
         const isSkipped = item.mails.some((m) => mails.get(m)?.isSkipped);
+        const isFailure = !isSkipped && isFailureReportMail(item.info);
         mails.set(item.info.path, {
           info: item.info,
-          isSkipped: isSkipped || isFailureReportMail(item.info),
+          isSkipped: isSkipped || isFailure,
           hasVerdict: false,
+          draft: isFailure
+            ? {
+                path: item.info.path,
+                input: name,
+                isHeadersOnly:
+                  item.info.types.includes('text/rfc822-headers') &&
+                  !item.info.types.includes('message/rfc822'),
+              }
+            : undefined,
+          isDraftOwner: isFailure,
         });
-        if (!isSkipped && isFailureReportMail(item.info)) {
-          note(item.mails);
-          skip(
-            item.info.path,
-            'failure-report',
-            'A DMARC failure (forensic, ARF) report, not an aggregate report: skipped.',
-          );
-        }
+        if (isFailure) note(item.mails);
         break;
       }
       case 'mail-end': {
         const state = mails.get(item.path)!;
+        if (state.isDraftOwner) {
+          finishFailure(state.draft!);
+          break;
+        }
         if (state.isSkipped || state.hasVerdict) break;
         const { subject, types } = state.info;
         if (FAILURE_SUBJECT.test(subject))
+          // Prose only: nothing is read from prose, so it is not counted.
           skip(
             item.path,
             'failure-report',
-            'A DMARC failure (forensic) report, not an aggregate report: skipped.',
+            'A DMARC failure (forensic) report mail without its machine-readable part (message/feedback-report): not counted, skipped.',
           );
         else if (types.some((t) => t.startsWith('application/tlsrpt')))
           skip(item.path, 'tls-report', 'An SMTP TLS report (RFC 8460), not a DMARC report: skipped.');
@@ -251,6 +311,17 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
         break;
       }
       case 'entry': {
+        if (item.part && item.mails.length) {
+          const state = mails.get(item.mails[item.mails.length - 1]!);
+          if (state?.draft) {
+            const type = item.part.contentType;
+            if (state.isDraftOwner && type === 'message/feedback-report')
+              state.draft.feedback ??= parseHeaderLines(item.bytes);
+            else if (state.isDraftOwner && type === 'text/rfc822-headers')
+              state.draft.original ??= parseHeaderLines(item.bytes);
+            break;
+          }
+        }
         if (item.mails.some((m) => mails.get(m)?.isSkipped)) break;
         const kind = sniffDocument(item.bytes);
         // Bodies, HTML, images and signatures around the attachment are the mail's own: not a report part, no
@@ -275,13 +346,14 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
             ),
           );
         } else if (kind === 'json') {
-          if (isTlsReport(item.bytes))
-            skip(
-              item.path,
-              'tls-report',
-              'An SMTP TLS report (RFC 8460, JSON), not a DMARC report: skipped.',
-            );
-          else if (top) wrongFile(item.path, 'This is JSON, not a DMARC aggregate report (those are XML).');
+          if (looksLikeTlsReport(item.bytes)) {
+            const tls = readTlsReport(item.bytes, item.path, name, { now: opts.now });
+            if (tls.report) {
+              c.verdictOfTls.push(c.files.length);
+              c.tlsReports.push(tls.report);
+            }
+            c.files.push(verdictFrom(item.path, name, [...item.issues, ...tls.issues], 0));
+          } else if (top) wrongFile(item.path, 'This is JSON, not a DMARC aggregate report (those are XML).');
           else
             skip(
               item.path,
@@ -395,7 +467,7 @@ function runVerdict(files: FileVerdict[], reports: number): RunVerdict {
       message:
         files.length === 0
           ? 'No files were given.'
-          : `None of the ${files.length.toLocaleString('en-US')} file(s) and member(s) given holds a readable aggregate report${rejected ? ` (${rejected.toLocaleString('en-US')} rejected)` : ''}: there are no figures to show.`,
+          : `None of the ${files.length.toLocaleString('en-US')} file(s) and member(s) given holds a readable aggregate, failure or SMTP TLS report${rejected ? ` (${rejected.toLocaleString('en-US')} rejected)` : ''}: there are no figures to show.`,
     };
   }
   if (rejected) {
@@ -407,9 +479,72 @@ function runVerdict(files: FileVerdict[], reports: number): RunVerdict {
   return { status: 'ok', message: '' };
 }
 
+/**
+ * Copies of one failure or TLS report (the same mail in an mbox and as .eml) are counted once: the later copy gets
+ * `duplicateOf` and a warning. Returns the unique ones' indexes.
+ */
+function dedupeOther<T extends { source: string; duplicateOf: number }>(
+  c: Collector,
+  reports: T[],
+  verdicts: number[],
+  keyOf: (r: T) => string | undefined,
+): number[] {
+  const seen = new Map<string, number>();
+  const unique: number[] = [];
+  for (let i = 0; i < reports.length; i++) {
+    const r = reports[i]!;
+    const key = keyOf(r);
+    const kept = key === undefined ? undefined : seen.get(key);
+    if (kept === undefined) {
+      if (key !== undefined) seen.set(key, i);
+      r.duplicateOf = -1;
+      unique.push(i);
+      continue;
+    }
+    r.duplicateOf = kept;
+    const v = c.files[verdicts[i]!]!;
+    const issue: DmarcIssue = {
+      code: 'duplicate-report',
+      severity: 'warning',
+      file: v.path,
+      message: `Duplicate of ${reports[kept]!.source}; counted once.`,
+    };
+    c.files[verdicts[i]!] = verdictFrom(v.path, v.input, [...v.issues, issue], v.reports);
+  }
+  return unique;
+}
+
+const tlsKey = (r: TlsReport) =>
+  r.reportId ? `${r.organizationName}\u0000${r.reportId}\u0000${r.begin ?? ''}` : undefined;
+
+function otherTotals(c: Collector): OtherTotals {
+  const failures = dedupeOther(c, c.failureReports, c.verdictOfFailure, failureKey);
+  const tls = dedupeOther(c, c.tlsReports, c.verdictOfTls, tlsKey);
+  // Each report is at most 1,000 policies of at most 10⁹ sessions; past the safe integers the rest is not added.
+  let ok = 0;
+  let failed = 0;
+  for (const i of tls) {
+    const r = c.tlsReports[i]!;
+    if (
+      ok + r.successfulSessions > Number.MAX_SAFE_INTEGER ||
+      failed + r.failedSessions > Number.MAX_SAFE_INTEGER
+    )
+      continue;
+    ok += r.successfulSessions;
+    failed += r.failedSessions;
+  }
+  return {
+    failureReports: failures.length,
+    tlsReports: tls.length,
+    tlsSuccessfulSessions: ok,
+    tlsFailedSessions: failed,
+  };
+}
+
 /** From collected reports to everything the views show. */
 export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEGER): DmarcResult {
   capTotal(c, maxTotalMessages);
+  const other = otherTotals(c);
   const unique = dedupe(
     c.reports,
     c.verdictOfReport.map((v) => c.files[v]!.warnings.length),
@@ -442,11 +577,13 @@ export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEG
   }
   const senders = buildSenders(c.reports, records);
   return {
-    verdict: runVerdict(c.files, unique.length),
+    verdict: runVerdict(c.files, unique.length + other.failureReports + other.tlsReports),
     files: c.files,
     reports: c.reports,
     records,
-    totals: buildTotals(c.files, c.reports, unique, records),
+    totals: { ...buildTotals(c.files, c.reports, unique, records), ...other },
+    failureReports: c.failureReports,
+    tlsReports: c.tlsReports,
     days: perDay(c.reports, unique),
     senders,
     domains: buildDomains(c.reports, records),
@@ -465,6 +602,10 @@ function dropFrom(c: Collector, firstVerdict: number): void {
     c.recordsByReport.length = n;
     c.verdictOfReport.length = n;
   }
+  const f = c.verdictOfFailure.findIndex((v) => v >= firstVerdict);
+  if (f !== -1) c.failureReports.length = c.verdictOfFailure.length = f;
+  const t = c.verdictOfTls.findIndex((v) => v >= firstVerdict);
+  if (t !== -1) c.tlsReports.length = c.verdictOfTls.length = t;
   c.files.splice(firstVerdict, c.files.length - firstVerdict - 1);
 }
 
@@ -495,20 +636,24 @@ export async function analyseFiles(files: LazyFile[], opts: DmarcOptions = {}): 
  * reads the two halves of a big folder on two threads).
  */
 export function mergeCollectors(parts: readonly Collector[]): Collector {
-  const c: Collector = { files: [], reports: [], recordsByReport: [], verdictOfReport: [] };
+  const c = emptyCollector();
   for (const p of parts) {
     const offset = c.files.length;
     for (const f of p.files) c.files.push(f);
     for (const r of p.reports) c.reports.push(r);
     for (const r of p.recordsByReport) c.recordsByReport.push(r);
     for (const v of p.verdictOfReport) c.verdictOfReport.push(v + offset);
+    for (const r of p.failureReports ?? []) c.failureReports.push(r);
+    for (const v of p.verdictOfFailure ?? []) c.verdictOfFailure.push(v + offset);
+    for (const r of p.tlsReports ?? []) c.tlsReports.push(r);
+    for (const v of p.verdictOfTls ?? []) c.verdictOfTls.push(v + offset);
   }
   return c;
 }
 
 /** Reads the files in order, each inside its own boundary, into a {@link Collector} for {@link summarise}. */
 export async function collectFiles(files: LazyFile[], opts: DmarcOptions = {}): Promise<Collector> {
-  const c: Collector = { files: [], reports: [], recordsByReport: [], verdictOfReport: [] };
+  const c = emptyCollector();
   let lastYield = Date.now();
   for (let i = 0; i < files.length; i++) {
     throwIfAborted(opts.signal);

@@ -66,13 +66,19 @@ describe.runIf(isPresent)(title, async () => {
     }
   });
 
-  it('skips the 5 failure reports', () => {
-    expect(status('skipped')).toEqual(
-      paths.filter((p) => p.includes('/forensic/')).map((p) => relative(ROOT, p)),
-    );
-    expect(
-      r.files.filter((f) => f.status === 'skipped').every((f) => f.issues[0]?.code === 'failure-report'),
-    ).toBe(true);
+  it('reads the 4 ARF failure reports (one a copy) and skips the prose-only one', () => {
+    expect(status('skipped')).toEqual(['forensic/parsedmarc/exim_plain_text_only_no_arf_part.eml']);
+    expect(r.files.find((f) => f.status === 'skipped')!.issues[0]!.code).toBe('failure-report');
+    expect(r.failureReports.map((x) => [x.source, x.duplicateOf])).toEqual([
+      [
+        'forensic/parsedmarc/DMARC Failure Report for domain.de (mail-from=sharepoint@domain.de, ip=10.10.10.10).eml',
+        -1,
+      ],
+      ['forensic/parsedmarc/[Netease DMARC Failure Report] Rent Reminder.eml', -1],
+      ['forensic/parsedmarc/dmarc_ruf_report_linkedin.crlf.eml', -1],
+      ['forensic/parsedmarc/dmarc_ruf_report_linkedin.eml', 2],
+    ]);
+    expect(r.totals.failureReports).toBe(3);
   });
 
   it('names the 13 duplicates and which copy was kept', () => {

@@ -355,18 +355,28 @@ describe('unusable input', () => {
     expect(r.verdict).toEqual({
       status: 'unusable',
       message:
-        'None of the 8 file(s) and member(s) given holds a readable aggregate report (8 rejected): there are no figures to show.',
+        'None of the 8 file(s) and member(s) given holds a readable aggregate, failure or SMTP TLS report (8 rejected): there are no figures to show.',
     });
     expect(r.totals.reports).toBe(0);
   });
 
-  it('a run of only skipped input (a failure report) is unusable too, without a rejection', async () => {
+  it('a run of only skipped input (a failure notice in prose only) is unusable too, without a rejection', async () => {
+    const prose = enc(
+      'From: a@b.example\r\nSubject: DMARC failure report\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nA message from 192.0.2.1 failed DMARC.\r\n--B--\r\n',
+    );
+    const r = await run([{ name: 'prose.eml', bytes: prose }]);
+    expect(r.files.map((f) => f.status)).toEqual(['skipped']);
+    expect(r.totals.failureReports).toBe(0);
+    expect(r.verdict.status).toBe('unusable');
+  });
+
+  it('a run of only a failure report has figures: ok', async () => {
     const arf = enc(
       'From: a@b.example\r\nSubject: DMARC failure report\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\r\n\r\n--B\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: auth-failure\r\n--B--\r\n',
     );
     const r = await run([{ name: 'arf.eml', bytes: arf }]);
-    expect(r.files.map((f) => f.status)).toEqual(['skipped']);
-    expect(r.verdict.status).toBe('unusable');
+    expect(r.files.map((f) => f.status)).toEqual(['ok']);
+    expect(r.verdict.status).toBe('ok');
   });
 });
 

@@ -28,14 +28,18 @@ export type DmarcIssueCode =
   | 'control-characters'
   | 'unknown-result'
   | 'no-records'
-  | 'duplicate-report';
+  | 'duplicate-report'
+  | 'json-malformed'
+  | 'feedback-not-failure'
+  | 'tls-total-mismatch';
 
 export type DmarcIssue = Issue<DmarcIssueCode>;
 
 /**
  * `rejected`: the file (or member) could not be used, and exactly one issue of severity `error` says why;
- * `warning`: read, with warnings and no error; `skipped`: recognised as something other than an aggregate report
- * (a failure or TLS report, another XML document), not a fault; `ok`: read cleanly.
+ * `warning`: read, with warnings and no error; `skipped`: recognised as something other than a report this tool
+ * reads (an ARF abuse report, a failure notice without its machine-readable part, another XML document), not a
+ * fault; `ok`: read cleanly (an aggregate, failure or SMTP TLS report).
  */
 export type FileStatus = 'ok' | 'warning' | 'rejected' | 'skipped';
 
@@ -52,6 +56,95 @@ export interface FileVerdict {
   /** Aggregate reports read from it (0 or 1). */
   reports: number;
   issues: DmarcIssue[];
+}
+
+/**
+ * One failure report (RFC 6591, ARF `Feedback-Type: auth-failure`): one message that failed authentication. Fields
+ * are the report's own, never guessed from the human-readable text; '' when absent.
+ */
+export interface FailureReport {
+  /** Where it was read from: the verdict path (the mail). */
+  source: string;
+  input: string;
+  feedbackType: string;
+  userAgent: string;
+  version: string;
+  /** Arrival-Date (or the Received-Date some reporters write), seconds since the epoch; null when absent or implausible. */
+  arrivalDate: number | null;
+  /** The date as written. */
+  arrivalDateText: string;
+  /** The address alone; '' when absent or not an IP address. */
+  sourceIp: string;
+  /** A host name written beside the address: `Source-IP: 192.0.2.1 (mx.example.net)`. */
+  sourceHost: string;
+  reportedDomain: string;
+  /** `dkim`, `spf`, `dmarc`… (repeated fields joined with `, `). */
+  authFailure: string;
+  deliveryResult: string;
+  originalMailFrom: string;
+  originalRcptTo: string;
+  originalEnvelopeId: string;
+  identityAlignment: string;
+  dkimDomain: string;
+  dkimSelector: string;
+  dkimIdentity: string;
+  spfDns: string;
+  authenticationResults: string;
+  reportingMta: string;
+  /** Incidents: how many messages this report stands for (1 when absent). */
+  incidents: number;
+  /** From the original message (or its headers). */
+  subject: string;
+  from: string;
+  to: string;
+  date: string;
+  messageId: string;
+  /** The original message's header lines as reported (names lower-cased, values cleaned and capped). */
+  headers: [string, string][];
+  /** The report carried only the original's headers (`text/rfc822-headers`), not the whole message. */
+  isHeadersOnly: boolean;
+  /** Index of the report this one duplicates (then it is not counted), or -1. */
+  duplicateOf: number;
+}
+
+export interface TlsFailureDetail {
+  resultType: string;
+  sendingMtaIp: string;
+  receivingMxHostname: string;
+  receivingMxHelo: string;
+  receivingIp: string;
+  failedSessions: number;
+  additionalInformation: string;
+  failureReasonCode: string;
+}
+
+export interface TlsPolicy {
+  /** `sts`, `tlsa` or `no-policy-found` (another word is kept as written, with a warning). */
+  policyType: string;
+  policyDomain: string;
+  policyStrings: string[];
+  /** `mx-host` (RFC 8460, a string or a list; `mx-host-pattern` in its erratum). */
+  mxHosts: string[];
+  successfulSessions: number;
+  /** As the report states it, even when the details add up to something else (a warning says so). */
+  failedSessions: number;
+  failures: TlsFailureDetail[];
+}
+
+/** One SMTP TLS report (RFC 8460). */
+export interface TlsReport {
+  source: string;
+  input: string;
+  organizationName: string;
+  contactInfo: string;
+  reportId: string;
+  /** Seconds since the epoch; a date range without a time zone (Microsoft) is read as UTC. Null when unreadable. */
+  begin: number | null;
+  end: number | null;
+  policies: TlsPolicy[];
+  successfulSessions: number;
+  failedSessions: number;
+  duplicateOf: number;
 }
 
 export interface DkimAuth {
@@ -169,6 +262,14 @@ export interface Totals {
   issues: { errors: number; warnings: number };
 }
 
+/** The other two kinds of report, counted beside the aggregate figures (unique reports only). */
+export interface OtherTotals {
+  failureReports: number;
+  tlsReports: number;
+  tlsSuccessfulSessions: number;
+  tlsFailedSessions: number;
+}
+
 export interface DayPoint {
   /** YYYY-MM-DD (UTC). */
   day: string;
@@ -253,7 +354,7 @@ export interface Readiness {
 
 /**
  * The run in one word: `ok` every file was used or skipped; `partial` some file was rejected, the figures are from
- * the others; `unusable` no file held a usable aggregate report, so there are no figures at all.
+ * the others; `unusable` no file held a usable report of any kind, so there are no figures at all.
  */
 export interface RunVerdict {
   status: 'ok' | 'partial' | 'unusable';
@@ -268,7 +369,11 @@ export interface DmarcResult {
   reports: AggregateReport[];
   /** Records of unique reports only. */
   records: DmarcRecord[];
-  totals: Totals;
+  totals: Totals & OtherTotals;
+  /** Every failure report read, duplicates included (`duplicateOf` ≥ 0). */
+  failureReports: FailureReport[];
+  /** Every SMTP TLS report read, duplicates included. */
+  tlsReports: TlsReport[];
   days: DayPoint[];
   senders: SenderRow[];
   domains: DomainRow[];
