@@ -75,11 +75,16 @@ export function setColumns(sides: Sides): Column<Row>[] {
     },
     { id: 'id', header: 'Entra id', value: (r) => r.e?.id ?? '', mono: true, hidden: true },
   ];
+  // Why the row is here, right after the name that identifies it: the first thing to read in every table.
+  const reason: Column<Row> = { id: 'reason', header: 'Reason', value: (r) => r.reason, width: '26rem' };
+  const [first, ...rest] = [...(sides === 'entra' ? [] : adCols), ...(sides === 'ad' ? [] : entraCols)];
   return [
     { id: 'status', header: 'Status', value: (r) => r.status, width: '11rem', hidden: sides !== 'both' },
-    ...(sides === 'entra' ? [] : adCols),
-    ...(sides === 'ad' ? [] : entraCols),
+    first!,
+    reason,
+    ...rest,
     { id: 'notes', header: 'Issues', value: (r) => r.notes, width: '22rem' },
+    { id: 'reasonCode', header: 'Reason code', value: (r) => r.reasonCode, hidden: true, mono: true },
     { id: 'ids', header: 'All IDs', value: (r) => r.ids, hidden: true, mono: true },
   ];
 }

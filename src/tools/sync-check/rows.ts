@@ -4,6 +4,7 @@
  */
 import { guidToImmutableId } from '../../lib/id/guid.ts';
 import type { AdUser, EntraUser, SetEntry, SyncCheckResult } from './model.ts';
+import { REASON_CODES, type ReasonColumns } from './reasons.ts';
 import { issuesByAd, STATUS_TEXT } from './report.ts';
 
 export interface Row {
@@ -13,6 +14,9 @@ export interface Row {
   adIndex?: number;
   entraIndex?: number;
   status: string;
+  /** Why the row is in its table, in words, and as a reason code (reasons.ts). */
+  reason: string;
+  reasonCode: string;
   notes: string;
   ids: string;
 }
@@ -25,8 +29,9 @@ export function buildRows(
   r: SyncCheckResult,
   entries: readonly SetEntry[],
   notes: Map<number, string[]>,
+  reasons?: ReasonColumns,
 ): Row[] {
-  return entries.map((s) => {
+  return entries.map((s, k) => {
     const ad = s.ad === undefined ? undefined : r.ad[s.ad];
     const e = s.entra === undefined ? undefined : r.entra[s.entra];
     const status = ad
@@ -51,6 +56,8 @@ export function buildRows(
       adIndex: s.ad,
       entraIndex: s.entra,
       status,
+      reason: reasons?.detail[k] ?? '',
+      reasonCode: reasons ? REASON_CODES[reasons.code[k]!]! : '',
       notes:
         s.ad === undefined
           ? (e?.errors.map((x) => `${x.property} ${x.value}`).join('; ') ?? '')

@@ -124,3 +124,32 @@ describe('the result store the worker keeps', () => {
     expect(rows[1]!.endsWith(`;${guid}`)).toBe(true);
   });
 });
+
+describe('the Reason column and the detail say why a row is in its table', () => {
+  it('gives every AD-only row its reason, filterable by code', () => {
+    const w = store.rows(query({ table: 'adNotInEntra', limit: 1000 }));
+    const reason = cell('adNotInEntra', 'reason');
+    expect(w.rows).toHaveLength(x.sets.adNotInEntra.length);
+    for (const row of w.rows) expect(row.cells[reason]).not.toBe('');
+    const codes = store.rows(query({ table: 'adNotInEntra', filters: { reasonCode: 'conflict' } }));
+    expect(codes.matching).toBe(Object.values(x.adNotInEntraReasons).filter((c) => c === 'conflict').length);
+    expect(codes.rows[0]!.cells[reason]).toMatch(
+      /^Blocked by a conflict: duplicate mail shared@contoso\.com/,
+    );
+  });
+
+  it('shows the new OU of a user moved out of scope, and the reason in the detail', () => {
+    const w = store.rows(query({ table: 'deletions', limit: 1000 }));
+    const reason = cell('deletions', 'reason');
+    const moved = w.rows.filter((r) =>
+      r.cells[reason]!.startsWith('Moved out of scope to OU=Disabled,OU=Corp'),
+    );
+    expect(moved).toHaveLength(x.deletion!.movedOutOfScope.length);
+    expect(w.rows.filter((r) => r.cells[reason]!.startsWith('Removed from AD'))).toHaveLength(
+      x.deletion!.removedSynced.length,
+    );
+    expect(store.detail(moved[0]!.ad, moved[0]!.entra).reason).toMatch(
+      /^Joined on its source anchor .* Moved out of scope to OU=Disabled/,
+    );
+  });
+});

@@ -22,6 +22,7 @@ import type {
   Totals,
 } from './model.ts';
 import { attributesCsv, issuesByAd, matchedEntries, STATUS_TEXT, toCliJson, unifiedCsv } from './report.ts';
+import { Explainer, type ReasonColumns } from './reasons.ts';
 import { buildRows, type Row } from './rows.ts';
 
 /** Conflict items sent with the summary per kind; the rest are in the unified CSV. */
@@ -105,6 +106,8 @@ export interface UserDetailData {
   entraStatus: string;
   /** whenCreated read with its column's day/month order, ISO when readable. */
   created: string;
+  /** Why this user is in its set (reasons.ts), in words. */
+  reason: string;
   notes: string[];
 }
 
@@ -150,10 +153,12 @@ const userName = (u: AdUser | undefined) => (u ? u.sam || u.upn || u.dn : '');
 export class ResultStore {
   readonly summary: SyncSummary;
   #notes: Map<number, string[]>;
+  #why: Explainer;
   #tables = new Map<TableId, Table<unknown>>();
 
   constructor(readonly r: SyncCheckResult) {
     this.#notes = issuesByAd(r);
+    this.#why = new Explainer(r);
     this.summary = this.#summarise();
   }
 
@@ -230,6 +235,27 @@ export class ResultStore {
     return r.sets[table];
   }
 
+  #reasons(id: Exclude<TableId, 'attributes'>, entries: readonly SetEntry[]): ReasonColumns {
+    const d = this.r.deletionPreview;
+    if (id !== 'deletions' || !d) return this.#why.set(id === 'deletions' ? 'matched' : id, entries);
+    // The deletions table lists removedSynced, then movedOutOfScope (see #entries).
+    const removed = this.#why.deletion('removedSynced', d.removedSynced);
+    const moved = this.#why.deletion('movedOutOfScope', d.movedOutOfScope);
+    const n = d.removedSynced.length;
+    const code = new Uint8Array(entries.length);
+    code.set(removed.code);
+    code.set(moved.code, n);
+    const ou = new Map<number, string>();
+    for (const [k, v] of moved.ou) ou.set(n + k, v);
+    return {
+      code,
+      detail: [...removed.detail, ...moved.detail],
+      adGuids: new Map(),
+      entraIds: new Map(),
+      ou,
+    };
+  }
+
   /** Rows are built the first time a table is asked for, and kept. */
   #table(id: TableId): Table<unknown> {
     let t = this.#tables.get(id);
@@ -243,8 +269,9 @@ export class ResultStore {
       };
       t = table as Table<unknown>;
     } else {
+      const entries = this.#entries(id);
       const table: Table<Row> = {
-        rows: buildRows(this.r, this.#entries(id), this.#notes),
+        rows: buildRows(this.r, entries, this.#notes, this.#reasons(id, entries)),
         columns: setColumns(sidesOf(id)),
         entry: (row) => ({ ad: row.adIndex, entra: row.entraIndex, key: row.key }),
       };
@@ -323,8 +350,28 @@ export class ResultStore {
       adStatus: u ? STATUS_TEXT[r.adStatus[ad!]!] + (r.adRule[ad!] ? ` — ${r.adRule[ad!]}` : '') : '',
       entraStatus: e ? STATUS_TEXT[r.entraStatus[j]!] + (e.isGuest ? ' (guest)' : '') : '',
       created: u?.whenCreated ? (parseDate(u.whenCreated, order ?? 'ymd', false)?.iso ?? u.whenCreated) : '',
+      reason: this.#reasonOf(ad, j),
       notes: ad === undefined ? [] : (this.#notes.get(ad) ?? []),
     };
+  }
+
+  /** The user's reason as its set gives it; for a user in the deletion preview, that comes first. */
+  #reasonOf(ad: number | undefined, j: number): string {
+    const r = this.r;
+    if (ad !== undefined) {
+      const d = r.deletionPreview;
+      const removal = d?.removedSynced.includes(ad)
+        ? this.#why.deletionOf('removedSynced', ad).detail
+        : d?.movedOutOfScope.includes(ad)
+          ? this.#why.deletionOf('movedOutOfScope', ad).detail
+          : '';
+      const own = this.#why.ad(ad).detail;
+      return removal ? `${own} ${removal}` : own;
+    }
+    if (j < 0) return '';
+    const e = r.entra[j]!;
+    const own = this.#why.entra(j).detail;
+    return e.errors.length ? `${own} ${this.#why.provisioning(j).detail}` : own;
   }
 
   export(req: ExportRequest): Blob {
