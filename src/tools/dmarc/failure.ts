@@ -72,7 +72,6 @@ const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f
 
 /** Header values arrive as Latin-1 characters; most 8-bit headers are really UTF-8. */
 function fromLatin1(v: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\u0080-\u00ff]/.test(v) || /[^\u0000-\u00ff]/.test(v)) return v;
   const bytes = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) bytes[i] = v.charCodeAt(i);
