@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from './core.ts';
 import { parseDate } from './dates.ts';
-import { generate, type AdStyle, type CgForm, type EntraStyle } from './generate.ts';
+import { CONTRACTORS_OU, generate, type AdStyle, type CgForm, type EntraStyle } from './generate.ts';
 import { SET_NAMES } from './model.ts';
 import { toCliJson, type IdPair } from './report.ts';
 
@@ -140,5 +140,14 @@ describe('analyse on generated exports with a known answer', () => {
     const c = new AbortController();
     c.abort();
     expect(() => analyse({ ad: [g.ad], entra: g.entra }, { signal: c.signal })).toThrow(/Cancelled/);
+  });
+});
+
+describe('without a scope', () => {
+  it('suggests excluding the OU where nothing matched, not one where a user did', () => {
+    const g = generate({ seed: 12 });
+    const r = analyse({ ad: [g.ad], entra: g.entra });
+    expect(r.suggestedOus).toEqual([{ ou: CONTRACTORS_OU, users: 3 }]);
+    expect(analyse({ ad: [g.ad], entra: g.entra, scope: g.scope }).suggestedOus).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import {
   rejection,
   type ReadResult,
 } from './exports.ts';
+import { BUILT_IN_ACCOUNTS, IS_CRITICAL_HINT } from './export-commands.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
 import { isBelowDn } from './values.ts';
 import { collectGraphUsers, looksLikeJson, parseGraphJsonText } from './graph-json.ts';
@@ -521,6 +522,8 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
       message: `${d.ad.length} AD users share the anchor ${d.anchor} (${d.ad.map((i) => ad[i]!.sam || ad[i]!.dn).join(', ')}): mS-DS-ConsistencyGuid was probably copied; Entra Connect can join only one of them.`,
     });
   }
+  const builtIn = builtInCandidates(ad, c.isCandidate, mappings);
+  if (builtIn) issues.push(builtIn);
   throwIfAborted(opts.signal);
   const conflicts = findConflicts(ad, entra, c.isCandidate, c.adEntra);
   const upnConflictUsers = new Set<number>();
@@ -577,6 +580,38 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
     mappings,
     issues,
     unusable,
+  };
+}
+
+/**
+ * One warning when built-in accounts count as sync candidates because no AD file says isCriticalSystemObject:
+ * Entra Connect never syncs them, so they would otherwise sit among the AD-only users unexplained.
+ */
+function builtInCandidates(
+  ad: readonly AdUser[],
+  isCandidate: readonly boolean[],
+  mappings: readonly FileMapping[],
+): SyncIssue | undefined {
+  const without = new Set(
+    mappings.filter((m) => m.kind === 'ad' && !m.refused && !hasField(m, 'isCritical')).map((m) => m.file),
+  );
+  if (!without.size) return undefined;
+  const names = new Map(BUILT_IN_ACCOUNTS.map((n) => [n.toLowerCase(), n]));
+  const found = new Set<string>();
+  for (let i = 0; i < ad.length; i++) {
+    const u = ad[i]!;
+    if (!isCandidate[i] || !without.has(u.file)) continue;
+    const n = names.get(u.sam.trim().toLowerCase());
+    if (n) found.add(n);
+  }
+  if (!found.size) return undefined;
+  const list = BUILT_IN_ACCOUNTS.filter((n) => found.has(n));
+  return {
+    code: 'built-in-accounts-as-candidates',
+    severity: 'warning',
+    path: 'isCriticalSystemObject',
+    message: `${list.join(', ')} ${list.length === 1 ? 'counts' : 'count'} as ${list.length === 1 ? 'a sync candidate' : 'sync candidates'} because the AD export has no isCriticalSystemObject column: Entra Connect never syncs built-in accounts, so they show up as AD-only. Export isCriticalSystemObject to tell them apart.`,
+    hint: IS_CRITICAL_HINT,
   };
 }
 

@@ -80,3 +80,17 @@ export function previewDeletions(
       : 'below';
   return p;
 }
+
+/** The deletion verdict in one line, for the summary card. */
+export function deletionHeadline(
+  d: Pick<DeletionPreview, 'expectedEntraUserDeletions' | 'threshold' | 'thresholdStatus'>,
+): string {
+  const n = d.expectedEntraUserDeletions.toLocaleString('en-US');
+  const t = d.threshold.toLocaleString('en-US');
+  const users = d.expectedEntraUserDeletions === 1 ? 'user' : 'users';
+  if (d.thresholdStatus === 'blocked')
+    return `The next sync would delete ${n} ${users} — over the threshold of ${t}: Entra Connect stops the export.`;
+  if (d.thresholdStatus === 'met')
+    return `The next sync would delete ${n} ${users} — exactly the threshold of ${t}: one more deletion stops the export.`;
+  return `The next sync would delete ${n} ${users} — below the threshold of ${t}.`;
+}

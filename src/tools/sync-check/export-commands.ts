@@ -60,7 +60,7 @@ export const EXPORT_COMMANDS: readonly ExportCommand[] = [
   {
     id: 'ad',
     title: 'Active Directory users (on a domain-joined machine with the ActiveDirectory module)',
-    note: 'Run it again later for the deletion preview. Add -SearchBase "OU=…" only if you want part of the forest.',
+    note: 'Run it again later for the deletion preview. Add -SearchBase "OU=…" only if you want part of the forest. Keep isCriticalSystemObject: without it Administrator, Guest and krbtgt look like sync candidates.',
     command: AD_EXPORT_COMMAND,
   },
   {
@@ -86,3 +86,8 @@ export const EXPORT_COMMANDS: readonly ExportCommand[] = [
 export function commandFor(kind: 'ad' | 'entra'): string {
   return kind === 'ad' ? AD_EXPORT_COMMAND : MG_EXPORT_COMMAND;
 }
+
+/** The built-in accounts a forest always has: without isCriticalSystemObject they look like sync candidates. */
+export const BUILT_IN_ACCOUNTS = ['Administrator', 'Guest', 'krbtgt', 'DefaultAccount', 'WDAGUtilityAccount'];
+
+export const IS_CRITICAL_HINT = `Add isCriticalSystemObject to -Properties and to Select-Object, as in:\n${AD_EXPORT_COMMAND}`;

@@ -151,6 +151,31 @@ describe('a column that was not exported is said once, not once per user', () =>
     );
   });
 
+  it('says once that built-in accounts count as candidates when isCriticalSystemObject was not exported', () => {
+    const guid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const rows = (critical: boolean) => {
+      const head = `"DistinguishedName","ObjectGUID","SamAccountName","UserPrincipalName"${critical ? ',"isCriticalSystemObject"' : ''}`;
+      const users = ['Administrator', 'Guest', 'krbtgt', 'jdoe', 'asmith'].map(
+        (sam, n) =>
+          `"CN=${sam},CN=Users,DC=contoso,DC=com","${guid(n + 1)}","${sam}","${sam}@contoso.com"${critical ? `,"${n < 3 ? 'True' : ''}"` : ''}`,
+      );
+      return [head, ...users].join('\r\n');
+    };
+    const without = analyse({ ad: [enc('ad.csv', rows(false))] });
+    const said = without.issues.filter((i) => i.code === 'built-in-accounts-as-candidates');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.message).toMatch(
+      /^Administrator, Guest, krbtgt count as sync candidates because the AD export has no isCriticalSystemObject column/,
+    );
+    expect(said[0]!.hint).toContain(
+      'Select-Object DistinguishedName,SamAccountName,UserPrincipalName,DisplayName,mail,mailNickname,Enabled,ObjectGUID,isCriticalSystemObject',
+    );
+    expect(without.totals.adSyncCandidates).toBe(5);
+    const withColumn = analyse({ ad: [enc('ad.csv', rows(true))] });
+    expect(withColumn.issues.filter((i) => i.code === 'built-in-accounts-as-candidates')).toEqual([]);
+    expect(withColumn.totals.adSyncCandidates).toBe(2);
+  });
+
   it('still flags blank values in a file that has the column, beside one that does not', () => {
     const guid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
     const withColumn = [

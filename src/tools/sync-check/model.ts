@@ -34,6 +34,7 @@ export type SyncIssueCode =
   | 'no-scope'
   | 'few-matches'
   | 'consistency-guid-not-exported'
+  | 'built-in-accounts-as-candidates'
   | 'no-immutable-ids'
   | 'bug';
 
