@@ -202,3 +202,84 @@ test('an unusable AD export stops with a banner at the top, and no comparison is
     await page.getByRole('button', { name: `Remove ${c.name}` }).click();
   }
 });
+
+test('every row says why it is in its set; the scope is suggested; every tab and the deletion verdict are in view', async ({
+  page,
+}, testInfo) => {
+  const g = generate({ withAfter: true, seed: 21, adStyle: 'ps7', entraStyle: 'mg' });
+  const paths: string[] = [];
+  for (const f of [g.ad, g.entra[0]!, g.adAfter!]) {
+    paths.push(testInfo.outputPath(f.name));
+    await writeFile(paths[paths.length - 1]!, f.bytes);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./#/sync-check');
+  const sides = ['ad', 'entra', 'adAfter'];
+  for (let k = 0; k < 3; k++)
+    await page.locator(`[data-side="${sides[k]}"] input[type=file]`).first().setInputFiles(paths[k]!);
+  // The chips of the three inputs start at one height.
+  const tops = await Promise.all(
+    sides.map(async (side) => (await page.locator(`[data-side="${side}"] .files`).boundingBox())!.y),
+  );
+  expect(Math.max(...tops) - Math.min(...tops), `chip tops ${tops.join(', ')}`).toBeLessThan(1);
+
+  // No scope entered: the OU where nothing matched is suggested, and one click puts it in the scope box.
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const hint = page.getByRole('note').filter({ hasText: 'where nothing matched' });
+  await expect(hint).toContainText('OU=Contractors (no sync),OU=Corp,DC=contoso,DC=com');
+  await expect(hint).toContainText('3 AD-only users are in an OU where nothing matched.');
+  await screenshot(page, 'sync-check-scope-hint');
+  await hint.getByRole('button', { name: /Exclude it from the scope and compare again/ }).click();
+  await expect(page.getByLabel(/In-scope OUs/)).toHaveValue(
+    'DC=contoso,DC=com\n!OU=Contractors (no sync),OU=Corp,DC=contoso,DC=com',
+  );
+  await expect(page.getByRole('note').filter({ hasText: 'where nothing matched' })).toHaveCount(0);
+  // The real scope: users moved to OU=Disabled now leave it.
+  await page.getByLabel(/In-scope OUs/).fill(g.scope.join('\n'));
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByText('scope: 2 OU rules')).toBeVisible();
+
+  // The deletion verdict is a card on the summary that opens the preview.
+  const verdict = page.getByRole('button', { name: /The next sync would delete/ });
+  await expect(verdict).toContainText('The next sync would delete 4 users — below the threshold of 500.');
+
+  // All twelve tabs are inside the bar, on a wide screen and on a phone.
+  const tabs = page.getByRole('tab');
+  await expect(tabs).toHaveCount(12);
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    const bar = (await page.getByRole('tablist', { name: 'Results' }).boundingBox())!;
+    for (const tab of await tabs.all()) {
+      const box = (await tab.boundingBox())!;
+      expect(box.x, `${await tab.textContent()} at ${width}px`).toBeGreaterThanOrEqual(bar.x - 0.5);
+      expect(box.x + box.width, `${await tab.textContent()} at ${width}px`).toBeLessThanOrEqual(
+        bar.x + bar.width + 0.5,
+      );
+    }
+    await screenshot(page, `sync-check-tabs-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Arrow keys reach the last tab.
+  await page.getByRole('tab', { name: /^AD only/ }).focus();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: /Files & columns/ })).toBeFocused();
+
+  // The Reason column: each AD-only user's most likely reason.
+  await page.getByRole('tab', { name: /^AD only/ }).click();
+  const table = page.getByRole('region', { name: 'AD only, scrollable' });
+  await expect(table).toContainText('Blocked by a conflict: duplicate mail shared@contoso.com, also on');
+  await expect(table).toContainText(
+    'Would soft-match cloud-only soft.match@contoso.com on UPN at the next sync',
+  );
+  await expect(table).toContainText('after the last sync seen in Entra');
+  await expect(table).toContainText('Entra Connect rejects userPrincipalName "kämpfer@contoso.com"');
+  await expect(table).toContainText('look for an export error for connector-space DN CN={');
+  await screenshot(page, 'sync-check-reasons');
+
+  await verdict.click();
+  await expect(page.getByRole('tab', { name: /Deletion preview/ })).toHaveAttribute('aria-selected', 'true');
+  const deletions = page.getByRole('region', { name: 'Expected deletions, scrollable' });
+  await expect(deletions).toContainText('Moved out of scope to OU=Disabled,OU=Corp,DC=contoso,DC=com');
+  await expect(deletions).toContainText('Removed from AD; still in Entra');
+  await screenshot(page, 'sync-check-deletion-reasons');
+});

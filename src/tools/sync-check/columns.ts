@@ -76,7 +76,7 @@ export function setColumns(sides: Sides): Column<Row>[] {
     { id: 'id', header: 'Entra id', value: (r) => r.e?.id ?? '', mono: true, hidden: true },
   ];
   // Why the row is here, right after the name that identifies it: the first thing to read in every table.
-  const reason: Column<Row> = { id: 'reason', header: 'Reason', value: (r) => r.reason, width: '26rem' };
+  const reason: Column<Row> = { id: 'reason', header: 'Reason', value: (r) => r.reason, width: '30rem' };
   const [first, ...rest] = [...(sides === 'entra' ? [] : adCols), ...(sides === 'ad' ? [] : entraCols)];
   return [
     { id: 'status', header: 'Status', value: (r) => r.status, width: '11rem', hidden: sides !== 'both' },
