@@ -1,5 +1,5 @@
 import { recordsToCsv, toCsv, type CsvCell } from '../../lib/csv/write.ts';
-import { humanTime, isoTime, toNdjson } from './ndjson.ts';
+import { failureNdjson, humanTime, isoTime, tlsNdjson, toNdjson } from './ndjson.ts';
 import type { DmarcResult, FileStatus } from './types.ts';
 
 /** The documented JSON of `hybrid-toolbox dmarc --json` (and the page's JSON download). Field names are stable. */
@@ -16,6 +16,11 @@ export interface DmarcJson {
     dkimAlignedPass: number;
     spfAlignedPass: number;
     disposition: { none: number; quarantine: number; reject: number; pass: number; unknown: number };
+    /** Unique failure reports (RFC 6591) and SMTP TLS reports (RFC 8460), and the TLS sessions they count. */
+    failureReports: number;
+    tlsReports: number;
+    tlsSuccessfulSessions: number;
+    tlsFailedSessions: number;
   };
   reports: {
     source: string;
@@ -29,6 +34,40 @@ export interface DmarcJson {
     dmarcPass: number;
   }[];
   senders: { name: string; ips: string[]; messages: number; dmarcPass: number }[];
+  /** Unique failure reports; text fields are '' when the report has none. */
+  failureReports: {
+    path: string;
+    feedbackType: string;
+    /** ISO 8601 UTC; null when absent or implausible. */
+    arrivalDate: string | null;
+    sourceIp: string;
+    reportedDomain: string;
+    authFailure: string;
+    deliveryResult: string;
+    originalMailFrom: string;
+    originalRcptTo: string;
+    subject: string;
+  }[];
+  /** Unique SMTP TLS reports. */
+  tlsReports: {
+    path: string;
+    organizationName: string;
+    reportId: string;
+    begin: string | null;
+    end: string | null;
+    policies: {
+      policyType: string;
+      policyDomain: string;
+      successfulSessions: number;
+      failedSessions: number;
+      failures: {
+        resultType: string;
+        sendingMtaIp: string;
+        receivingMxHostname: string;
+        failedSessions: number;
+      }[];
+    }[];
+  }[];
 }
 
 export function toJson(result: DmarcResult): DmarcJson {
@@ -51,6 +90,10 @@ export function toJson(result: DmarcResult): DmarcJson {
       dkimAlignedPass: t.dkimAlignedPass,
       spfAlignedPass: t.spfAlignedPass,
       disposition: { ...t.disposition },
+      failureReports: t.failureReports,
+      tlsReports: t.tlsReports,
+      tlsSuccessfulSessions: t.tlsSuccessfulSessions,
+      tlsFailedSessions: t.tlsFailedSessions,
     },
     reports: result.reports
       .filter((r) => r.duplicateOf === -1)
@@ -71,6 +114,41 @@ export function toJson(result: DmarcResult): DmarcJson {
       messages: s.messages,
       dmarcPass: s.dmarcPass,
     })),
+    failureReports: result.failureReports
+      .filter((r) => r.duplicateOf === -1)
+      .map((r) => ({
+        path: r.source,
+        feedbackType: r.feedbackType,
+        arrivalDate: isoTime(r.arrivalDate),
+        sourceIp: r.sourceIp,
+        reportedDomain: r.reportedDomain,
+        authFailure: r.authFailure,
+        deliveryResult: r.deliveryResult,
+        originalMailFrom: r.originalMailFrom,
+        originalRcptTo: r.originalRcptTo,
+        subject: r.subject,
+      })),
+    tlsReports: result.tlsReports
+      .filter((r) => r.duplicateOf === -1)
+      .map((r) => ({
+        path: r.source,
+        organizationName: r.organizationName,
+        reportId: r.reportId,
+        begin: isoTime(r.begin),
+        end: isoTime(r.end),
+        policies: r.policies.map((p) => ({
+          policyType: p.policyType,
+          policyDomain: p.policyDomain,
+          successfulSessions: p.successfulSessions,
+          failedSessions: p.failedSessions,
+          failures: p.failures.map((f) => ({
+            resultType: f.resultType,
+            sendingMtaIp: f.sendingMtaIp,
+            receivingMxHostname: f.receivingMxHostname,
+            failedSessions: f.failedSessions,
+          })),
+        })),
+      })),
   };
 }
 
@@ -271,8 +349,169 @@ export function recordsCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): 
   return toCsv(headers, rows, opts);
 }
 
+/** parsedmarc's failure-report CSV columns (`parsed_failure_reports_to_csv`); lookup columns stay empty. */
+export const FAILURE_CSV_FIELDS = [
+  'feedback_type',
+  'user_agent',
+  'version',
+  'original_envelope_id',
+  'original_mail_from',
+  'original_rcpt_to',
+  'arrival_date',
+  'arrival_date_utc',
+  'subject',
+  'message_id',
+  'authentication_results',
+  'dkim_domain',
+  'source_ip_address',
+  'source_country',
+  'source_reverse_dns',
+  'source_base_domain',
+  'source_name',
+  'source_type',
+  'source_asn',
+  'source_as_name',
+  'source_as_domain',
+  'delivery_result',
+  'auth_failure',
+  'reported_domain',
+  'authentication_mechanisms',
+  'sample_headers_only',
+] as const;
+
+export function failureCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): string {
+  const rows = result.failureReports
+    .filter((r) => r.duplicateOf === -1)
+    .map((r): CsvCell[] => [
+      r.feedbackType,
+      r.userAgent,
+      r.version,
+      r.originalEnvelopeId,
+      r.originalMailFrom,
+      r.originalRcptTo,
+      r.arrivalDateText,
+      humanTime(r.arrivalDate),
+      r.subject,
+      r.messageId,
+      r.authenticationResults,
+      r.dkimDomain,
+      r.sourceIp,
+      '',
+      r.sourceHost,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      r.deliveryResult,
+      r.authFailure.replace(/,\s*/g, ','),
+      r.reportedDomain,
+      r.identityAlignment === 'none' ? '' : r.identityAlignment.replace(/,\s*/g, ','),
+      r.isHeadersOnly ? 'True' : 'False',
+    ]);
+  return toCsv(FAILURE_CSV_FIELDS, rows, opts);
+}
+
+/** parsedmarc's SMTP TLS CSV columns (`parsed_smtp_tls_reports_to_csv`). */
+export const TLS_CSV_FIELDS = [
+  'organization_name',
+  'begin_date',
+  'end_date',
+  'report_id',
+  'result_type',
+  'successful_session_count',
+  'failed_session_count',
+  'policy_domain',
+  'policy_type',
+  'policy_strings',
+  'mx_host_patterns',
+  'sending_mta_ip',
+  'receiving_ip',
+  'receiving_mx_hostname',
+  'receiving_mx_helo',
+  'additional_info_uri',
+  'failure_reason_code',
+] as const;
+
+/** As parsedmarc writes it: one row per policy with its totals, then one row per failure detail. */
+export function tlsCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): string {
+  const rows: CsvCell[][] = [];
+  for (const r of result.tlsReports) {
+    if (r.duplicateOf !== -1) continue;
+    const head = [r.organizationName, isoTime(r.begin), isoTime(r.end), r.reportId];
+    for (const p of r.policies) {
+      const policy = [p.policyDomain, p.policyType, p.policyStrings.join('|'), p.mxHosts.join('|')];
+      rows.push([...head, '', p.successfulSessions, p.failedSessions, ...policy, '', '', '', '', '', '']);
+      for (const f of p.failures) {
+        rows.push([
+          ...head,
+          f.resultType,
+          '',
+          f.failedSessions,
+          ...policy,
+          f.sendingMtaIp,
+          f.receivingIp,
+          f.receivingMxHostname,
+          f.receivingMxHelo,
+          f.additionalInformation,
+          f.failureReasonCode,
+        ]);
+      }
+    }
+  }
+  return toCsv(TLS_CSV_FIELDS, rows, opts);
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const ymd = (s: number | null) => (s === null ? '–' : isoTime(s)!.slice(0, 10));
+
+/** One line each for failure and TLS reports, for the CLI's text summary. */
+export function otherKindsSummary(result: DmarcResult): [string, string] {
+  const t = result.totals;
+  const failures = result.failureReports.filter((r) => r.duplicateOf === -1);
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const { arrivalDate: d } of failures) {
+    if (d === null) continue;
+    if (first === null || d < first) first = d;
+    if (last === null || d > last) last = d;
+  }
+  const ips = new Set(failures.map((r) => r.sourceIp).filter(Boolean));
+  const domains = new Set(failures.map((r) => r.reportedDomain).filter(Boolean));
+  const tls = result.tlsReports.filter((r) => r.duplicateOf === -1);
+  const orgs = new Set(tls.map((r) => r.organizationName));
+  const policyDomains = new Set(tls.flatMap((r) => r.policies.map((p) => p.policyDomain)));
+  const sessions = t.tlsSuccessfulSessions + t.tlsFailedSessions;
+  return [
+    `Failure reports: ${n(t.failureReports)}${t.failureReports ? ` from ${n(ips.size)} source IP(s) about ${n(domains.size)} domain(s), ${ymd(first)} – ${ymd(last)}` : ''}`,
+    `SMTP TLS reports: ${n(t.tlsReports)}${t.tlsReports ? ` from ${n(orgs.size)} organisation(s) about ${n(policyDomains.size)} policy domain(s): ${n(t.tlsSuccessfulSessions)} session(s) succeeded, ${n(t.tlsFailedSessions)} failed${sessions ? ` (${((100 * t.tlsSuccessfulSessions) / sessions).toFixed(1)} % success)` : ''}` : ''}`,
+  ];
+}
+
+/** The other two kinds of report, for `--kind failure|tls` with `--ndjson` or `--csv`. */
+export type ReportKind = 'aggregate' | 'failure' | 'tls';
+
+export function kindText(result: DmarcResult, format: 'ndjson' | 'csv', kind: ReportKind): string {
+  if (kind === 'failure') return format === 'ndjson' ? failureNdjson(result) : failureCsv(result);
+  if (kind === 'tls') return format === 'ndjson' ? tlsNdjson(result) : tlsCsv(result);
+  return format === 'ndjson' ? toNdjson(result) : recordsCsv(result);
+}
+
 export type ExportFormat =
-  'json' | 'ndjson' | 'senders' | 'failing' | 'domains' | 'reporters' | 'dispositions' | 'files' | 'records';
+  | 'json'
+  | 'ndjson'
+  | 'senders'
+  | 'failing'
+  | 'domains'
+  | 'reporters'
+  | 'dispositions'
+  | 'files'
+  | 'records'
+  | 'failure-ndjson'
+  | 'failure-csv'
+  | 'tls-ndjson'
+  | 'tls-csv';
 
 /** Every download by name, so that the page can have it built where the records are (the worker). */
 export function exportText(result: DmarcResult, format: ExportFormat): string {
@@ -295,5 +534,13 @@ export function exportText(result: DmarcResult, format: ExportFormat): string {
       return filesCsv(result);
     case 'records':
       return recordsCsv(result);
+    case 'failure-ndjson':
+      return failureNdjson(result);
+    case 'failure-csv':
+      return failureCsv(result);
+    case 'tls-ndjson':
+      return tlsNdjson(result);
+    case 'tls-csv':
+      return tlsCsv(result);
   }
 }

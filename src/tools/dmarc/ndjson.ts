@@ -1,4 +1,11 @@
-import type { AggregateReport, DmarcRecord, DmarcResult, SenderRow } from './types.ts';
+import type {
+  AggregateReport,
+  DmarcRecord,
+  DmarcResult,
+  FailureReport,
+  SenderRow,
+  TlsReport,
+} from './types.ts';
 
 /**
  * One document per record with parsedmarc's aggregate field names (its Elasticsearch/OpenSearch document and Splunk
@@ -159,4 +166,186 @@ export function toNdjson(result: Pick<DmarcResult, 'reports' | 'records' | 'send
     lines.push(JSON.stringify(toParsedmarcDoc(result.reports[r.report]!, r, result.senders[r.sender])));
   }
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/**
+ * A failure report with parsedmarc's field names (its parsed `FailureReport`, `parsedmarc/types.py`): one line
+ * per unique report. Fields parsedmarc fills from DNS/GeoIP lookups are null. This tool never keeps a message body,
+ * so `sample` holds the original's header lines only (`sample_headers_only` says whether the report itself sent
+ * only headers).
+ */
+export interface ParsedmarcFailureDoc {
+  feedback_type: string;
+  user_agent: string | null;
+  version: string | null;
+  original_envelope_id: string | null;
+  original_mail_from: string | null;
+  original_rcpt_to: string | null;
+  /** As the report wrote it. */
+  arrival_date: string | null;
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  arrival_date_utc: string | null;
+  authentication_results: string | null;
+  delivery_result: string | null;
+  auth_failure: string[];
+  /** From Identity-Alignment, as parsedmarc derives it (`none` gives an empty list). */
+  authentication_mechanisms: string[];
+  dkim_domain: string | null;
+  dkim_selector: string | null;
+  dkim_identity: string | null;
+  spf_dns: string | null;
+  identity_alignment: string | null;
+  reporting_mta: string | null;
+  incidents: number;
+  reported_domain: string;
+  sample_headers_only: boolean;
+  source: {
+    ip_address: string | null;
+    country: null;
+    reverse_dns: string | null;
+    base_domain: null;
+    name: null;
+    type: null;
+  };
+  sample: string;
+  parsed_sample: {
+    subject: string | null;
+    from: string | null;
+    to: string | null;
+    date: string | null;
+    message_id: string | null;
+    headers: Record<string, string>;
+  };
+}
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export function toFailureDoc(r: FailureReport): ParsedmarcFailureDoc {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of r.headers) headers[k] = k in headers ? `${headers[k]}\n${v}` : v;
+  return {
+    feedback_type: r.feedbackType,
+    user_agent: orNull(r.userAgent),
+    version: orNull(r.version),
+    original_envelope_id: orNull(r.originalEnvelopeId),
+    original_mail_from: orNull(r.originalMailFrom),
+    original_rcpt_to: orNull(r.originalRcptTo),
+    arrival_date: orNull(r.arrivalDateText),
+    arrival_date_utc: humanTime(r.arrivalDate),
+    authentication_results: orNull(r.authenticationResults),
+    delivery_result: orNull(r.deliveryResult),
+    auth_failure: list(r.authFailure),
+    authentication_mechanisms: r.identityAlignment === 'none' ? [] : list(r.identityAlignment),
+    dkim_domain: orNull(r.dkimDomain),
+    dkim_selector: orNull(r.dkimSelector),
+    dkim_identity: orNull(r.dkimIdentity),
+    spf_dns: orNull(r.spfDns),
+    identity_alignment: orNull(r.identityAlignment),
+    reporting_mta: orNull(r.reportingMta),
+    incidents: r.incidents,
+    reported_domain: r.reportedDomain,
+    sample_headers_only: r.isHeadersOnly,
+    source: {
+      ip_address: orNull(r.sourceIp),
+      country: null,
+      reverse_dns: orNull(r.sourceHost),
+      base_domain: null,
+      name: null,
+      type: null,
+    },
+    sample: r.headers.map(([k, v]) => `${k}: ${v}`).join('\n'),
+    parsed_sample: {
+      subject: orNull(r.subject),
+      from: orNull(r.from),
+      to: orNull(r.to),
+      date: orNull(r.date),
+      message_id: orNull(r.messageId),
+      headers,
+    },
+  };
+}
+
+/**
+ * An SMTP TLS report with parsedmarc's field names (its parsed `SMTPTLSReport`): one line per unique report.
+ * Optional members are left out when the report has no value, as parsedmarc does.
+ */
+export interface ParsedmarcTlsDoc {
+  organization_name: string;
+  /** ISO 8601 UTC. */
+  begin_date: string | null;
+  end_date: string | null;
+  contact_info: string;
+  report_id: string;
+  policies: {
+    policy_domain: string;
+    policy_type: string;
+    policy_strings?: string[];
+    mx_host_patterns?: string[];
+    successful_session_count: number;
+    failed_session_count: number;
+    failure_details?: {
+      result_type: string;
+      failed_session_count: number;
+      sending_mta_ip?: string;
+      receiving_ip?: string;
+      receiving_mx_hostname?: string;
+      receiving_mx_helo?: string;
+      additional_info_uri?: string;
+      failure_reason_code?: string;
+    }[];
+  }[];
+}
+
+type TlsDetailDoc = NonNullable<ParsedmarcTlsDoc['policies'][number]['failure_details']>[number];
+
+/** Only the members that have a value, as parsedmarc writes them. */
+const some = <K extends string, V>(key: K, value: V | '' | undefined, has: boolean) =>
+  (has ? { [key]: value } : {}) as Partial<Record<K, V>>;
+
+function toTlsDetailDoc(f: TlsReport['policies'][number]['failures'][number]): TlsDetailDoc {
+  return {
+    result_type: f.resultType,
+    failed_session_count: f.failedSessions,
+    ...some('sending_mta_ip', f.sendingMtaIp, !!f.sendingMtaIp),
+    ...some('receiving_ip', f.receivingIp, !!f.receivingIp),
+    ...some('receiving_mx_hostname', f.receivingMxHostname, !!f.receivingMxHostname),
+    ...some('receiving_mx_helo', f.receivingMxHelo, !!f.receivingMxHelo),
+    ...some('additional_info_uri', f.additionalInformation, !!f.additionalInformation),
+    ...some('failure_reason_code', f.failureReasonCode, !!f.failureReasonCode),
+  };
+}
+
+export function toTlsDoc(r: TlsReport): ParsedmarcTlsDoc {
+  return {
+    organization_name: r.organizationName,
+    begin_date: isoTime(r.begin),
+    end_date: isoTime(r.end),
+    contact_info: r.contactInfo,
+    report_id: r.reportId,
+    policies: r.policies.map((p) => ({
+      policy_domain: p.policyDomain,
+      policy_type: p.policyType,
+      ...some('policy_strings', p.policyStrings, p.policyStrings.length > 0),
+      ...some('mx_host_patterns', p.mxHosts, p.mxHosts.length > 0),
+      successful_session_count: p.successfulSessions,
+      failed_session_count: p.failedSessions,
+      ...some('failure_details', p.failures.map(toTlsDetailDoc), p.failures.length > 0),
+    })),
+  };
+}
+
+const lines = (docs: unknown[]) => (docs.length ? docs.map((d) => JSON.stringify(d)).join('\n') + '\n' : '');
+
+/** Newline-delimited JSON, one line per unique failure report. */
+export function failureNdjson(result: Pick<DmarcResult, 'failureReports'>): string {
+  return lines(result.failureReports.filter((r) => r.duplicateOf === -1).map(toFailureDoc));
+}
+
+/** Newline-delimited JSON, one line per unique SMTP TLS report. */
+export function tlsNdjson(result: Pick<DmarcResult, 'tlsReports'>): string {
+  return lines(result.tlsReports.filter((r) => r.duplicateOf === -1).map(toTlsDoc));
 }
