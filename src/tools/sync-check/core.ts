@@ -59,14 +59,7 @@ export interface SyncCheckInput {
   scope?: string[];
   threshold?: number;
   mapping?: MappingOverride;
-  /**
-   * A file already read by {@link readExport} (the CLI reads one side on another thread): its result, or
-   * undefined to read it here. Throws what reading it threw. Not used with `mapping`.
-   */
-  preRead?: (file: NamedBytes, kind: 'ad' | 'entra' | 'adAfter', start: number) => AnyRead | undefined;
 }
-
-type AnyRead = ReadResult<AdUser, AdField> | ReadResult<EntraUser, EntraField>;
 
 export interface SyncCheckOptions extends RunOptions {
   onProgress?: (done: number, total: number, label?: string) => void;
@@ -332,23 +325,6 @@ function isUsable(mappings: readonly FileMapping[], kind: FileMapping['kind'], f
   return mappings.some((m) => m.kind === kind && hasField(m, field));
 }
 
-/** One file read as {@link analyse} reads it (no mapping override): the result, or what reading it throws. */
-export function readExport(file: NamedBytes, kind: 'ad' | 'entra' | 'adAfter', start: number): AnyRead {
-  const read = kind === 'entra' ? entraReader({}) : adReader(kind, {});
-  return read(file, start, () => {});
-}
-
-function withPreRead<U, F extends string>(
-  input: SyncCheckInput,
-  kind: 'ad' | 'entra' | 'adAfter',
-  read: Reader<U, F>,
-): Reader<U, F> {
-  const pre = input.mapping ? undefined : input.preRead;
-  if (!pre) return read;
-  return (file, start, onFraction) =>
-    (pre(file, kind, start) as ReadResult<U, F> | undefined) ?? read(file, start, onFraction);
-}
-
 export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): SyncCheckResult {
   const entraFiles = input.entra ?? [];
   const afterFiles = input.adAfter ?? [];
@@ -372,7 +348,7 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   const adVerdict = readAll(
     input.ad,
     'ad',
-    withPreRead(input, 'ad', adReader('ad', opts, input.mapping?.ad)),
+    adReader('ad', opts, input.mapping?.ad),
     progress,
     opts,
     adRead,
@@ -383,7 +359,7 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   const entraVerdict = readAll(
     entraFiles,
     'entra',
-    withPreRead(input, 'entra', entraReader(opts, input.mapping?.entra)),
+    entraReader(opts, input.mapping?.entra),
     progress,
     opts,
     entraRead,
@@ -410,7 +386,7 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   const afterVerdict = readAll(
     afterFiles,
     'adAfter',
-    withPreRead(input, 'adAfter', adReader('adAfter', opts, input.mapping?.ad)),
+    adReader('adAfter', opts, input.mapping?.ad),
     progress,
     opts,
     afterRead,
