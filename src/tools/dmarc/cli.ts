@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InputPath } from '../../cli/spec.ts';
 import { collectFiles, mergeCollectors, summarise, type Collector } from './core.ts';
-import { recordsCsv, toJson } from './exports.ts';
+import { kindText, otherKindsSummary, recordsCsv, toJson, type ReportKind } from './exports.ts';
 import { toNdjson } from './ndjson.ts';
 import type { DmarcResult } from './types.ts';
 
@@ -20,6 +20,7 @@ function textSummary(r: DmarcResult): string {
     `${t.reports} report(s) from ${t.reporters} reporter(s) about ${t.domains} domain(s), ${day(t.begin)} – ${day(t.end)}; ${t.duplicates} duplicate(s) dropped`,
     `${t.messages.toLocaleString('en-US')} messages in ${t.records.toLocaleString('en-US')} records: DMARC pass ${pct(t.dmarcPass, t.messages)}, DKIM aligned ${pct(t.dkimAlignedPass, t.messages)}, SPF aligned ${pct(t.spfAlignedPass, t.messages)}`,
     `Disposition: none ${t.disposition.none}, quarantine ${t.disposition.quarantine}, reject ${t.disposition.reject}${t.disposition.pass ? `, pass ${t.disposition.pass}` : ''}${t.disposition.unknown ? `, unknown ${t.disposition.unknown}` : ''}`,
+    ...otherKindsSummary(r),
     '',
     `Readiness for enforcement (${r.readiness.verdict}): ${r.readiness.advice}`,
     '',
@@ -79,10 +80,14 @@ export async function run(ctx: RunContext): Promise<void> {
     ]);
     return;
   }
+  const kind = (ctx.option('kind') ?? 'aggregate') as ReportKind;
+  if (kind !== 'aggregate' && ctx.format !== 'ndjson' && ctx.format !== 'csv')
+    ctx.usage('--kind works only with --ndjson or --csv');
   const result = summarise(await collect(ctx, paths));
   ctx.report(result.issues);
   if (result.files.some((f) => f.status === 'rejected')) ctx.fail();
   if (ctx.format === 'json') ctx.out.json(toJson(result));
+  else if (kind !== 'aggregate') ctx.out.raw(kindText(result, ctx.format as 'ndjson' | 'csv', kind));
   else if (ctx.format === 'csv') ctx.out.raw(recordsCsv(result));
   else if (ctx.format === 'ndjson') ctx.out.raw(toNdjson(result));
   else ctx.out.text(textSummary(result));
