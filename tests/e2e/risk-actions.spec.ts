@@ -72,7 +72,7 @@ test('confirm compromised: consent for the write scope at first use, synced user
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   // The queue shows what Identity Protection now says.
-  await expect(table.getByRole('row').nth(1)).toContainText('confirmedCompromised');
+  await expect(table.getByRole('row').nth(1)).toContainText('confirmed compromised');
   // Read live, so the live copy itself was updated: no second copy of Alex.
   await expect(page.getByText('appeared in more than one file')).toHaveCount(0);
   const audit = page.getByRole('table', { name: 'Actions this session' });

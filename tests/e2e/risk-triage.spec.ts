@@ -203,3 +203,83 @@ test('hostile files beside good ones: the queue is intact and each bad file says
   await expect(page.getByRole('region', { name: 'Summary' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /P1 · act now/ })).toHaveCount(0);
 });
+
+test('"open" means one thing: a dismissed user with newer detections is not in the open queue, the cards, or a ticket', async ({
+  page,
+}, testInfo) => {
+  await page.goto('./#/risk-triage');
+  // Dismissed by an admin, yet its detection export still says atRisk (and the detections are newer).
+  const dismissed = JSON.stringify({
+    value: [
+      {
+        id: 'd0d0d0d0-0000-4000-8000-000000000001',
+        userPrincipalName: 'dana@contoso.com',
+        userDisplayName: 'Dana Dismissed',
+        riskLevel: 'high',
+        riskState: 'dismissed',
+        riskDetail: 'adminDismissedAllRiskForUser',
+        riskLastUpdatedDateTime: '2026-11-01T00:00:00Z',
+      },
+      ...['leakedCredentials', 'passwordSpray', 'maliciousIPAddress'].map((kind, i) => ({
+        id: `dd${i}`,
+        userId: 'd0d0d0d0-0000-4000-8000-000000000001',
+        userPrincipalName: 'dana@contoso.com',
+        riskEventType: kind,
+        riskLevel: 'high',
+        riskState: 'atRisk',
+        detectedDateTime: `2026-11-2${i}T10:00:00Z`,
+      })),
+    ],
+  });
+  await page.locator('input[type=file][aria-label="Drop riskyUsers and riskDetections JSON"]').setInputFiles([
+    ...(await Promise.all(
+      files.map(async (f) => ({
+        name: f.split('/').pop()!,
+        mimeType: 'application/json',
+        buffer: await readFile(f),
+      })),
+    )),
+    { name: 'dismissed.json', mimeType: 'application/json', buffer: Buffer.from(dismissed) },
+  ]);
+  const table = page.getByRole('table', { name: 'Risky users by priority' });
+  await expect(table).toBeVisible();
+  await expect(page.getByLabel('Open only')).toBeChecked();
+  await expect(table).not.toContainText('dana@contoso.com');
+  // The P1 card and the P1 rows agree: Alex only.
+  await expect(page.locator('.stats li').filter({ hasText: 'P1 · act now' }).locator('.value')).toHaveText(
+    '1',
+  );
+  await expect(table.getByRole('row').filter({ hasText: /^\s*P1/ })).toHaveCount(1);
+  // Open detections: the fixtures' six; Dana's three are closed with her.
+  await expect(page.locator('.stats li').filter({ hasText: 'Open detections' }).locator('.value')).toHaveText(
+    '6',
+  );
+
+  // Every row says why it has its priority, from the rules that fired.
+  const alex = table.getByRole('row').filter({ hasText: 'alex.wilber@contoso.com' });
+  await expect(alex).toContainText('high risk · Leaked credentials · Global Administrator');
+
+  await page.getByLabel('Open only').uncheck();
+  const dana = table.getByRole('row').filter({ hasText: 'dana@contoso.com' });
+  await expect(dana).toContainText('P4');
+  await expect(dana).toContainText('not open: dismissed');
+  await dana.click();
+  const detail = page.getByRole('article', { name: /Dana Dismissed/ });
+  await expect(detail).toContainText('admin dismissed all risk for the user');
+  await expect(detail.getByRole('region', { name: 'Ticket text' })).toContainText('(score');
+  await expect(detail.getByRole('region', { name: 'Ticket text' })).toContainText(', not open)');
+  await page.screenshot({ path: testInfo.outputPath('risk-triage-open.png'), fullPage: true });
+});
+
+test("Graph's enum values read as words: unknownFutureValue is never shown raw", async ({ page }) => {
+  await dropExports(page);
+  await page
+    .getByRole('table', { name: 'Risky users by priority' })
+    .getByRole('row')
+    .filter({ hasText: 'fiona@contoso.com' })
+    .click();
+  const detail = page.getByRole('article', { name: /Fiona/ });
+  await expect(detail).toContainText('unknown (a value newer than this tool)');
+  await expect(page.locator('main')).not.toContainText('unknownFutureValue');
+  await expect(page.locator('main')).not.toContainText('atRisk');
+});

@@ -252,7 +252,7 @@ describe('tickets', () => {
         'Why:            User risk level medium (+25)',
         'User:           Fiona Kelly (fiona@contoso.com)',
         'Object ID:      a1b2c3d4-0006-4000-8000-000000000006',
-        'User risk:      level medium, state unknownFutureValue, detail someBrandNewDetail, updated 2026-11-15 00:00 UTC',
+        'User risk:      level medium, state unknown (a value newer than this tool), detail some brand new detail, updated 2026-11-15 00:00 UTC',
         'Account source: unknown (no user data loaded): check onPremisesSyncEnabled before resetting the password',
         'Admin roles:    not known',
         '',
@@ -296,7 +296,7 @@ describe('tickets', () => {
     );
     expect(alex).toContain("Set-ADUser -Identity 'awilber' -ChangePasswordAtLogon $true");
     expect(alex).toContain(
-      '  - 2026-11-22 18:30 UTC · Unfamiliar sign-in properties · level medium · atRisk · IP 203.0.113.7 · Dresden, Sachsen, DE · agent Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0',
+      '  - 2026-11-22 18:30 UTC · Unfamiliar sign-in properties · level medium · at risk · IP 203.0.113.7 · Dresden, Sachsen, DE · agent Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0',
     );
     const megan = ticketPlain(user('megan.bowen@contoso.com'));
     expect(megan).toContain('Account source: cloud-only: reset the password in Entra');

@@ -4,6 +4,7 @@
  * is escaped for the format it goes into: a display name is attacker-controlled text.
  */
 import { detectionName } from './triage.ts';
+import { graphWord } from './graph-words.ts';
 import type { RiskDetection, TriagedUser, TriageResult } from './types.ts';
 
 export interface FormatOptions {
@@ -101,15 +102,15 @@ export function ticketParts(u: TriagedUser): TicketParts {
   const id = GUIDISH.test(u.id) ? u.id : '<object id>';
   const sam = u.onPremises?.samAccountName ?? '<sAMAccountName>';
   const facts: [string, string][] = [
-    ['Priority', `P${u.priority} (score ${u.score}${u.isOpen ? '' : ', closed'})`],
+    ['Priority', `P${u.priority} (score ${u.score}${u.isOpen ? '' : ', not open'})`],
     ['Why', u.reasons.map((r) => (r.points ? `${r.text} (+${r.points})` : r.text)).join('; ')],
     ['User', who],
     ['Object ID', u.id || 'unknown'],
     [
       'User risk',
       u.riskLevel === null
-        ? `no risky-user record; worst open detection ${u.effectiveLevel}`
-        : `level ${u.riskLevel}, state ${u.riskState}, detail ${u.riskDetail}, updated ${utc(u.riskLastUpdatedDateTime)}`,
+        ? `no risky-user record; worst open detection ${graphWord(u.effectiveLevel)}`
+        : `level ${graphWord(u.riskLevel)}, state ${graphWord(u.riskState)}, detail ${graphWord(u.riskDetail)}, updated ${utc(u.riskLastUpdatedDateTime)}`,
     ],
     [
       'Account source',
@@ -133,8 +134,8 @@ export function ticketParts(u: TriagedUser): TicketParts {
     [
       utc(detectedAt(d)),
       detectionName(d.riskEventType),
-      `level ${d.riskLevel}`,
-      d.riskState,
+      `level ${graphWord(d.riskLevel)}`,
+      graphWord(d.riskState),
       d.ipAddress ? `IP ${d.ipAddress}` : '',
       placeText(d),
       d.userAgent ? `agent ${d.userAgent}` : '',
@@ -146,8 +147,8 @@ export function ticketParts(u: TriagedUser): TicketParts {
     [
       utc(s.createdDateTime),
       s.appDisplayName || 'sign-in',
-      `risk ${s.riskLevelDuringSignIn}`,
-      s.riskState,
+      `risk ${graphWord(s.riskLevelDuringSignIn)}`,
+      graphWord(s.riskState),
       s.ipAddress ? `IP ${s.ipAddress}` : '',
       placeText(s),
       s.errorCode === 0 ? 'succeeded' : s.errorCode !== null ? `failed (${s.errorCode})` : '',

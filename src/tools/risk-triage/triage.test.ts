@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyseRisk } from './core.ts';
-import { DEFAULT_RULES, mergeRules } from './triage.ts';
+import { DEFAULT_RULES, isOpenState, mergeRules } from './triage.ts';
 import { isInputError } from '../../lib/issue.ts';
 
 const fixture = (name: string) => ({
@@ -82,9 +82,10 @@ describe('triage of the sample tenant', () => {
     expect(lee.isOpen).toBe(false);
     expect(lee.openDetections).toBe(0);
     expect(lee.reasons.at(-1)).toEqual({
-      text: 'Closed (remediated): priority 4 whatever the score',
+      text: 'Not open (remediated): priority 4 whatever the score',
       points: 0,
     });
+    expect(lee.why).toBe('not open: remediated');
     const fiona = result.users.find((u) => u.userPrincipalName === 'fiona@contoso.com')!;
     expect(fiona.isOpen).toBe(true);
     expect(fiona.riskState).toBe('unknownFutureValue');
@@ -112,7 +113,17 @@ describe('triage of the sample tenant', () => {
     });
   });
 
-  it('reopens a closed user when a newer open detection arrives', () => {
+  it('says why each user has its priority, in a few words from the rules that fired', () => {
+    const alex = result.users[0]!;
+    expect(alex.priority).toBe(1);
+    // The three reasons with the most points, in the words of the rules.
+    const top = [...alex.reasons].sort((a, b) => b.points - a.points).slice(0, 3);
+    expect(alex.why.split(' · ')).toHaveLength(3);
+    expect(alex.why).toContain('Global Administrator');
+    expect(top.map((r) => r.points).reduce((a, b) => a + b)).toBeGreaterThan(alex.score / 2);
+  });
+
+  it('keeps a dismissed user closed whatever its detections still say, and says so', () => {
     const files = [
       {
         name: 'u.json',
@@ -140,10 +151,26 @@ describe('triage of the sample tenant', () => {
         ),
       },
     ];
-    const u = analyseRisk({ files, now: NOW }).users[0]!;
-    expect(u.isOpen).toBe(true);
-    expect(u.priority).toBe(3);
-    expect(u.score).toBe(28);
+    const r = analyseRisk({ files, now: NOW });
+    const u = r.users[0]!;
+    // Identity Protection's state of the user decides: a dismissed user is not open, and not in the P1-P3 queue.
+    expect(u.isOpen).toBe(false);
+    expect(u.priority).toBe(4);
+    expect(u.openDetections).toBe(0);
+    expect(r.stats.openUsers).toBe(0);
+    expect(r.stats.openDetections).toBe(0);
+    expect(u.why).toBe('not open: dismissed');
+    expect(u.reasons.at(-1)!.text).toMatch(
+      /^1 detection newer than the user's last risk update still says at risk/,
+    );
+  });
+
+  it('has one definition of open for users and detections', () => {
+    for (const state of ['atRisk', 'confirmedCompromised', 'unknownFutureValue'])
+      expect(isOpenState(state, DEFAULT_RULES), state).toBe(true);
+    for (const state of ['none', 'remediated', 'dismissed', 'confirmedSafe'])
+      expect(isOpenState(state, DEFAULT_RULES), state).toBe(false);
+    expect(isOpenState('atRisk', { ...DEFAULT_RULES, closedStates: ['atRisk'] })).toBe(false);
   });
 });
 
@@ -235,17 +262,19 @@ describe('dates outside the plausible window', () => {
     },
   ];
 
-  it('a detection dated 2090 neither counts as recent nor reopens a dismissed user', () => {
+  it('a detection dated 2090 neither counts as recent nor is named against a dismissed user', () => {
     const r = analyseRisk({ files: files('2090-01-01T00:00:00Z'), now: NOW });
     const u = r.users[0]!;
     expect(u.isOpen).toBe(false);
     expect(u.priority).toBe(4);
     expect(u.reasons.map((x) => x.text)).not.toContainEqual(expect.stringMatching(/^Newest open detection/));
     expect(r.issues.map((i) => [i.code, i.path])).toContainEqual(['date-out-of-range', 'detectedDateTime']);
-    // The same detection a day ago reopens the case (15 points for recency).
+    expect(u.reasons.map((x) => x.text)).not.toContainEqual(expect.stringMatching(/newer than the user's/));
+    // The same detection a day ago counts as recent and is named, but the dismissed user stays closed.
     const recent = analyseRisk({ files: files('2026-11-22T12:00:00Z'), now: NOW }).users[0]!;
-    expect(recent.isOpen).toBe(true);
+    expect(recent.isOpen).toBe(false);
     expect(recent.reasons).toContainEqual({ text: 'Newest open detection 24 h ago', points: 15 });
+    expect(recent.reasons.map((x) => x.text)).toContainEqual(expect.stringMatching(/newer than the user's/));
   });
 });
 

@@ -3,6 +3,7 @@
  * priority from the score. Every point given is listed with its reason, so a priority can always be explained.
  */
 import { isPlausibleDate } from './parse.ts';
+import { graphWord } from './graph-words.ts';
 import type {
   DirectoryUser,
   ParsedRiskData,
@@ -179,8 +180,18 @@ function detectedAt(d: RiskDetection): string | null {
   return d.detectedDateTime ?? d.activityDateTime ?? d.lastUpdatedDateTime;
 }
 
+/**
+ * The one definition of "open", for a user's riskState and a detection's alike: atRisk or confirmedCompromised, and
+ * a state this tool does not know (unknownFutureValue, or one Graph adds later) so that nothing new is hidden; never
+ * none, nor a state the rules close (remediated, dismissed, confirmedSafe by default). The queue's filter, the
+ * cards, the counts and the ticket all read it.
+ */
+export function isOpenState(state: string, rules: TriageRules): boolean {
+  return state !== 'none' && !rules.closedStates.includes(state);
+}
+
 function isOpenDetection(d: RiskDetection, rules: TriageRules): boolean {
-  return !rules.closedStates.includes(d.riskState) && d.riskState !== 'none';
+  return isOpenState(d.riskState, rules);
 }
 
 function hoursText(h: number): string {
@@ -211,8 +222,12 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
   );
   const open = detections.filter((d) => isOpenDetection(d, rules));
   const reasons: ScoreReason[] = [];
-  const add = (text: string, points: number) => {
-    if (points) reasons.push({ text, points });
+  // Each reason also in a few words, for the queue's "why" column.
+  const shorts: { text: string; points: number }[] = [];
+  const add = (text: string, points: number, short = text) => {
+    if (!points) return;
+    reasons.push({ text, points });
+    shorts.push({ text: short, points });
   };
 
   // The user's level when Identity Protection gave one; else the worst open detection's.
@@ -231,13 +246,14 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
       ? 'Risk level hidden (needs Entra ID P2), counted as unknown'
       : `${risky ? 'User' : 'Worst open detection'} risk level ${level || 'unknown'}`,
     levelPoints,
+    level === 'hidden' ? 'risk hidden' : `${level || 'unknown'} risk`,
   );
 
   const state = risky?.riskState ?? (open.length ? 'atRisk' : (detections[0]?.riskState ?? 'none'));
   const isCompromised =
     state === 'confirmedCompromised' || detections.some((d) => d.riskState === 'confirmedCompromised');
-  if (isCompromised) add('Confirmed compromised', rules.confirmedCompromisedPoints);
-  else if (state === 'atRisk') add('At risk, not yet remediated', rules.atRiskPoints);
+  if (isCompromised) add('Confirmed compromised', rules.confirmedCompromisedPoints, 'confirmed compromised');
+  else if (state === 'atRisk') add('At risk, not yet remediated', rules.atRiskPoints, 'not remediated');
 
   const kinds = [...new Set(open.map((d) => d.riskEventType))];
   const kindPoint = (k: string) => lookup(rules.kindPoints, k) ?? rules.unknownKindPoints;
@@ -246,18 +262,21 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
     add(
       `${detectionName(byWeight[0])}${lookup(rules.kindPoints, byWeight[0]) === undefined ? ' (a detection type new to this tool)' : ''}`,
       kindPoint(byWeight[0]),
+      detectionName(byWeight[0]),
     );
   }
   if (byWeight.length > 1) {
     add(
       `${byWeight.length - 1} more kind${byWeight.length > 2 ? 's' : ''} of detection`,
       Math.min(rules.extraKindCap, (byWeight.length - 1) * rules.extraKindPoints),
+      `+${byWeight.length - 1} kind${byWeight.length > 2 ? 's' : ''}`,
     );
   }
   if (open.length > 1) {
     add(
       `${open.length} open detections`,
       Math.min(rules.perDetectionCap, (open.length - 1) * rules.perDetectionPoints),
+      `${open.length} open`,
     );
   }
 
@@ -267,20 +286,43 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
   if (lastOpen) {
     const hours = (now - time(lastOpen)) / 3_600_000;
     const window = [...rules.recency].sort((a, b) => a.hours - b.hours).find((r) => hours <= r.hours);
-    if (window) add(`Newest open detection ${hoursText(Math.max(0, hours))} ago`, window.points);
+    const ago = hoursText(Math.max(0, hours));
+    if (window) add(`Newest open detection ${ago} ago`, window.points, `${ago} ago`);
   }
 
   const roles = input.roles ?? dir?.roles ?? null;
   if (roles?.length)
-    add(`Holds admin role${roles.length > 1 ? 's' : ''}: ${roles.join(', ')}`, rules.adminPoints);
+    add(
+      `Holds admin role${roles.length > 1 ? 's' : ''}: ${roles.join(', ')}`,
+      rules.adminPoints,
+      roles.length > 1 ? `${roles.length} admin roles` : roles[0],
+    );
 
-  // A closed case stays closed unless an open detection arrived after it was closed.
-  const closedAt = risky?.riskLastUpdatedDateTime ?? null;
-  const reopened = !!lastOpen && (!closedAt || lastOpen > closedAt);
-  const isOpen = risky ? !rules.closedStates.includes(risky.riskState) || reopened : open.length > 0;
+  // Identity Protection's state of the user decides; without a risky-user record, its open detections do.
+  const isOpen = risky ? isOpenState(risky.riskState, rules) : open.length > 0;
   const score = reasons.reduce((s, r) => s + r.points, 0);
   const priority: Priority = isOpen ? priorityOf(score, rules) : 4;
-  if (!isOpen) reasons.push({ text: `Closed (${state}): priority 4 whatever the score`, points: 0 });
+  if (!isOpen) {
+    reasons.push({ text: `Not open (${graphWord(state)}): priority 4 whatever the score`, points: 0 });
+    const closedAt = risky?.riskLastUpdatedDateTime ?? null;
+    const newer = open.filter((d) => {
+      const t = detectedAt(d);
+      return !!t && isPlausibleDate(t, now) && (!closedAt || t > closedAt);
+    }).length;
+    if (newer)
+      reasons.push({
+        text: `${newer} detection${newer > 1 ? 's' : ''} newer than the user's last risk update still say${newer > 1 ? '' : 's'} at risk: check the user in the Entra portal`,
+        points: 0,
+      });
+  }
+  const why = isOpen
+    ? shorts
+        .map((r, i) => ({ ...r, i }))
+        .sort((a, b) => b.points - a.points || a.i - b.i)
+        .slice(0, 3)
+        .map((r) => r.text)
+        .join(' · ')
+    : `not open: ${graphWord(state)}`;
 
   const countries = [
     ...new Set(detections.map((d) => d.location?.countryOrRegion).filter((c): c is string => !!c)),
@@ -316,7 +358,8 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
     signIns: [...input.signIns].sort((a, b) =>
       (b.createdDateTime ?? '').localeCompare(a.createdDateTime ?? ''),
     ),
-    openDetections: open.length,
+    // A closed user's detections are closed with it, whatever state the detection export still shows.
+    openDetections: isOpen ? open.length : 0,
     kinds: [...new Set(detections.map((d) => d.riskEventType))],
     lastDetectedDateTime: lastDetected,
     countries,
@@ -324,6 +367,7 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
     score,
     priority,
     reasons,
+    why,
     isOpen,
     needsP2:
       level === 'hidden' ||
@@ -375,7 +419,7 @@ export function triage(
     openUsers: users.filter((u) => u.isOpen).length,
     byPriority: { 1: 0, 2: 0, 3: 0, 4: 0 },
     detections: data.detections.length,
-    openDetections: data.detections.filter((d) => isOpenDetection(d, rules)).length,
+    openDetections: users.reduce((n, u) => n + u.openDetections, 0),
     synced: users.filter((u) => u.isSynced).length,
     admins: users.filter((u) => u.adminRoles?.length).length,
     hidden: users.filter((u) => u.needsP2).length,

@@ -206,6 +206,9 @@ export interface TriagedUser {
   score: number;
   priority: Priority;
   reasons: ScoreReason[];
+  /** Why this priority, in a few words: the (up to three) reasons with the most points, or why it is not open. */
+  why: string;
+  /** The user's riskState is open (`isOpenState`); without a risky-user record, a detection's is. */
   isOpen: boolean;
   /** Level or detail is `hidden`: the tenant lacks Entra ID P2 for this data. */
   needsP2: boolean;
