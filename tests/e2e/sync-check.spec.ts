@@ -229,7 +229,7 @@ test('every row says why it is in its set; the scope is suggested; every tab and
   await expect(hint).toContainText('OU=Contractors (no sync),OU=Corp,DC=contoso,DC=com');
   await expect(hint).toContainText('3 AD-only users are in an OU where nothing matched.');
   await screenshot(page, 'sync-check-scope-hint');
-  await hint.getByRole('button', { name: /Exclude it from the scope and compare again/ }).click();
+  await hint.getByRole('button', { name: /Exclude it from the scope and run the check again/ }).click();
   await expect(page.getByLabel(/In-scope OUs/)).toHaveValue(
     'DC=contoso,DC=com\n!OU=Contractors (no sync),OU=Corp,DC=contoso,DC=com',
   );
