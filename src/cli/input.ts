@@ -93,17 +93,24 @@ export async function readAll(
   return out;
 }
 
+/** At or below this size a file is read when asked for, on the asking thread, where the I/O layer allows. */
+export const READ_NOW_MAX_BYTES = 2 ** 20;
+
 /**
  * Files read ahead of the consumer: when file i is asked for, files up to i + `ahead` are already being read,
  * as long as they add up to at most `maxBytes` beyond the one asked for. Each buffer is let go once handed over,
- * so memory holds at most the window.
+ * so memory holds at most the window. Small files are read when asked for instead, where the I/O layer can do that
+ * at once (`readFileNow`): from the cache that takes microseconds, less than handing the read to another thread
+ * and back, and the other core is busy parsing.
  */
 export function lazyInputs(
   io: CliIo,
   files: readonly InputPath[],
-  { ahead = 32, maxBytes = 32 * 2 ** 20 } = {},
+  { ahead = 32, maxBytes = 32 * 2 ** 20, readNowMax = READ_NOW_MAX_BYTES } = {},
 ): LazyInput[] {
   const pending: (Promise<Uint8Array> | undefined)[] = new Array(files.length);
+  const readNow = io.readFileNow;
+  const isNow = (f: InputPath) => !!readNow && !f.stdin && f.size <= readNowMax;
   let started = 0;
   const start = (i: number) => {
     const p = readOne(io, files[i]!);
@@ -114,7 +121,9 @@ export function lazyInputs(
   const fill = (from: number) => {
     let bytes = 0;
     for (let j = from; j < files.length && j <= from + ahead; j++) {
-      bytes += files[j]!.size;
+      const f = files[j]!;
+      if (isNow(f)) continue;
+      bytes += f.size;
       if (j > from && bytes > maxBytes) break;
       if (j >= started) {
         start(j);
@@ -125,6 +134,15 @@ export function lazyInputs(
   return files.map((f, i) => ({
     name: f.name,
     read: () => {
+      if (isNow(f)) {
+        // Keep the larger files after this one on their way.
+        fill(i + 1);
+        try {
+          return Promise.resolve(readNow!(f.name));
+        } catch (e) {
+          return Promise.reject(new PathError(f.name, reason(e)));
+        }
+      }
       if (i >= started || !pending[i]) {
         if (i >= started) fill(i);
         else start(i);

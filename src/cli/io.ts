@@ -11,6 +11,11 @@ export interface CliIo {
   /** Entry names of a folder, unsorted. */
   readdir: (path: string) => Promise<string[]>;
   readFile: (path: string) => Promise<Uint8Array>;
+  /**
+   * The same read, done now on this thread: cheaper than a trip through a thread pool for a small file, which is
+   * what a folder of reports mostly holds. Throws like `readFile` rejects.
+   */
+  readFileNow?: (path: string) => Uint8Array;
   /** Joins a folder path and an entry name. */
   join: (dir: string, name: string) => string;
 }

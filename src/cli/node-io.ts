@@ -1,8 +1,21 @@
-import { readFile, readdir, stat } from 'node:fs';
+import { readFile, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from './io.ts';
 
-/** The real process: Node's fs with callbacks (a whole-file read is one job on the thread pool). */
+/** A synchronous call as a settled promise: its error becomes the rejection. */
+function settled<T>(f: () => T): Promise<T> {
+  try {
+    return Promise.resolve(f());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * The real process: Node's fs. Folder entries and file sizes are looked up synchronously (a few microseconds each
+ * from the cache, where a trip through the thread pool costs more than the call); a whole-file read is one job on
+ * the thread pool, or done now for a small file (`readFileNow`).
+ */
 export function nodeIo(): CliIo {
   return {
     stdout: (t) => process.stdout.write(t),
@@ -10,16 +23,13 @@ export function nodeIo(): CliIo {
     stderr: (t) => void process.stderr.write(t),
     stdin: () => process.stdin,
     stat: (p) =>
-      new Promise((resolve, reject) =>
-        stat(p, (e, s) =>
-          e
-            ? reject(e)
-            : resolve({ kind: s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other', size: s.size }),
-        ),
-      ),
-    readdir: (p) =>
-      new Promise((resolve, reject) => readdir(p, (e, names) => (e ? reject(e) : resolve(names)))),
+      settled(() => {
+        const s = statSync(p);
+        return { kind: s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other', size: s.size };
+      }),
+    readdir: (p) => settled(() => readdirSync(p)),
     readFile: (p) => new Promise((resolve, reject) => readFile(p, (e, b) => (e ? reject(e) : resolve(b)))),
+    readFileNow: (p) => readFileSync(p),
     join,
   };
 }

@@ -1,13 +1,21 @@
 /**
- * The second thread of `hybrid-toolbox dmarc` on a big folder: reads its run of files (with the same read-ahead)
- * into a Collector and posts it back; the main thread joins the runs in order and summarises. Built only into the
- * bundled CLI (dist-cli/workers/dmarc.mjs).
+ * The second thread of `hybrid-toolbox dmarc` on a big folder. The folder is cut into runs of a few files; both
+ * threads take the next run from one shared counter until none is left, so neither waits for the other whatever
+ * the files cost. Each run read here is posted back as soon as it is read (its records packed), and the main
+ * thread joins all runs in order and summarises. Built only into the bundled CLI (dist-cli/workers/dmarc.mjs).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lazyInputs } from '../../cli/input.ts';
 import { nodeIo } from '../../cli/node-io.ts';
 import type { InputPath } from '../../cli/spec.ts';
+import { packCollector } from './cli-pack.ts';
 import { collectFiles } from './core.ts';
 
-const { files } = workerData as { files: InputPath[] };
-parentPort!.postMessage(await collectFiles(lazyInputs(nodeIo(), files)));
+const { files, runFiles, next } = workerData as { files: InputPath[]; runFiles: number; next: Int32Array };
+const io = nodeIo();
+for (let k = Atomics.add(next, 0, 1); k * runFiles < files.length; k = Atomics.add(next, 0, 1)) {
+  const c = await collectFiles(lazyInputs(io, files.slice(k * runFiles, (k + 1) * runFiles)));
+  const { packed, transfer } = packCollector(c);
+  parentPort!.postMessage({ run: k, packed }, transfer);
+}
+parentPort!.postMessage({ done: true });

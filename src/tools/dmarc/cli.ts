@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InputPath } from '../../cli/spec.ts';
+import { unpackCollector, type PackedCollector } from './cli-pack.ts';
 import { collectFiles, mergeCollectors, summarise, type Collector } from './core.ts';
 import { kindText, otherKindsSummary, recordsCsv, toJson, type ReportKind } from './exports.ts';
 import { toNdjson } from './ndjson.ts';
@@ -47,29 +48,49 @@ function textSummary(r: DmarcResult): string {
 // The second thread's script exists only in the bundled CLI (scripts/build-cli.mjs); from the sources, one thread.
 const WORKER = new URL('../workers/dmarc.mjs', import.meta.url);
 const PARALLEL_MIN_FILES = Number(process.env.HT_PARALLEL_MIN_FILES) || 64;
+/** Files per run taken from the shared counter: few enough that the threads finish together. */
+const runFiles = (files: number) => Math.max(1, Math.min(16, Math.floor(files / 16)));
 
-/** The second half of a big folder on another thread, when there is one; undefined: read it here. */
-function onSecondThread(files: readonly InputPath[]): Promise<Collector> | undefined {
+type RunMessage = { run: number; packed: PackedCollector } | { done: true };
+
+/**
+ * A second thread taking runs of files from the shared counter, when there is one; undefined: read everything
+ * here. Each run it reads arrives in `runs`; the promise settles when it has no more to take.
+ */
+function secondThread(
+  files: readonly InputPath[],
+  next: Int32Array,
+  runs: (Collector | undefined)[],
+): Promise<void> | undefined {
   if (files.length < PARALLEL_MIN_FILES || availableParallelism() < 2 || files.some((f) => f.stdin)) return;
   if (WORKER.protocol !== 'file:' || !existsSync(WORKER)) return;
   return new Promise((resolve, reject) => {
-    const w = new Worker(WORKER, { workerData: { files } });
-    w.once('message', (c: Collector) => {
-      resolve(c);
-      void w.terminate();
+    const w = new Worker(WORKER, { workerData: { files, runFiles: runFiles(files.length), next } });
+    w.on('message', (m: RunMessage) => {
+      if ('done' in m) {
+        resolve();
+        void w.terminate();
+      } else runs[m.run] = unpackCollector(m.packed);
     });
     w.once('error', reject);
+    w.once('exit', () => reject(new Error('the second thread stopped')));
   });
 }
 
 async function collect(ctx: RunContext, paths: InputPath[]): Promise<Collector> {
-  const half = Math.ceil(paths.length / 2);
-  const second = onSecondThread(paths.slice(half));
+  const size = runFiles(paths.length);
+  const count = Math.ceil(paths.length / size);
+  const runs: (Collector | undefined)[] = new Array(count);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const second = secondThread(paths, next, runs);
   if (!second) return collectFiles(ctx.lazy(paths));
-  const first = await collectFiles(ctx.lazy(paths.slice(0, half)));
-  // A thread that fails leaves nothing to chance: its half is read here.
-  const rest = await second.catch(() => collectFiles(ctx.lazy(paths.slice(half))));
-  return mergeCollectors([first, rest]);
+  second.catch(() => {});
+  const run = (k: number) => collectFiles(ctx.lazy(paths.slice(k * size, (k + 1) * size)));
+  for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) runs[k] = await run(k);
+  // A thread that fails leaves nothing to chance: the runs it took and did not deliver are read here.
+  await second.catch(() => {});
+  for (let k = 0; k < count; k++) runs[k] ??= await run(k);
+  return mergeCollectors(runs as Collector[]);
 }
 
 export async function run(ctx: RunContext): Promise<void> {
