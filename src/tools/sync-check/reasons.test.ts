@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anchorToConnectorSpaceDn, guidToImmutableId } from '../../lib/id/guid.ts';
 import { analyse } from './core.ts';
 import { generate } from './generate.ts';
-import { Explainer, reasonAt } from './reasons.ts';
+import { connectorSpaceDn, Explainer, reasonAt } from './reasons.ts';
 import { toCliJson } from './report.ts';
 
 const enc = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text) });
@@ -193,5 +193,24 @@ describe('deletion preview of a user that is already gone from Entra', () => {
           'Removed from AD; not in Entra (never synced, or already deleted there): nothing to delete.',
       },
     ]);
+  });
+});
+
+describe('the connector-space DN of an anchor', () => {
+  it('is CN={…} around the hex of the ImmutableID text, as the general conversion gives it', () => {
+    // objectGUID 0b6b7b5e-1f2c-4c3d-9e8f-a1b2c3d4e5f6 ↔ ImmutableID XntrCywfPUyej6Gyw9Tl9g==
+    expect(connectorSpaceDn('0b6b7b5e-1f2c-4c3d-9e8f-a1b2c3d4e5f6')).toBe(
+      'CN={' +
+        Array.from('XntrCywfPUyej6Gyw9Tl9g==', (c) => c.charCodeAt(0).toString(16).toUpperCase()).join('') +
+        '}',
+    );
+    for (let n = 0; n < 200; n++) {
+      const g = `${(n * 2654435761) % 2 ** 32}`
+        .padStart(10, '7')
+        .slice(0, 8)
+        .replace(/[^0-9]/g, 'a');
+      const anchor = `${g}-ffff-0${n % 10}a0-8b${n % 10}c-${g}e${n % 10}f0`;
+      expect(connectorSpaceDn(anchor)).toBe(anchorToConnectorSpaceDn(guidToImmutableId(anchor)));
+    }
   });
 });
