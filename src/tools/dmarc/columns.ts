@@ -8,6 +8,8 @@ import type {
   ReporterRow,
   SenderRow,
 } from './types.ts';
+import type { FailureGroup, FailureRow } from './failure-view.ts';
+import type { TlsDayRow, TlsPolicyRow, TlsResultRow } from './tls-view.ts';
 
 /** Column sets of the tool's tables; values are what the CSV gets, `format` only changes what is shown. */
 
@@ -198,3 +200,95 @@ export function recordColumns(result: Pick<DmarcResult, 'reports'>): Column<Dmar
     { id: 'source', header: 'File', value: (r) => rep(r).source, hidden: true, mono: true },
   ];
 }
+
+/** `YYYY-MM-DD HH:MM` UTC; '' for null. */
+export const minute = (seconds: number | null): string =>
+  seconds === null ? '' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
+export const failureColumns: Column<FailureRow>[] = [
+  { id: 'arrival', header: 'Arrived (UTC)', value: (r) => minute(r.report.arrivalDate), width: '9rem' },
+  { id: 'ip', header: 'Source IP', value: (r) => r.report.sourceIp, mono: true },
+  { id: 'host', header: 'Host', value: (r) => r.report.sourceHost, hidden: true },
+  { id: 'sender', header: 'Sender (aggregate)', value: (r) => r.sender?.name ?? '' },
+  { id: 'domain', header: 'Reported domain', value: (r) => r.report.reportedDomain },
+  { id: 'auth', header: 'Failed', value: (r) => r.report.authFailure },
+  { id: 'delivery', header: 'Delivery', value: (r) => r.report.deliveryResult },
+  { id: 'subject', header: 'Subject', value: (r) => r.report.subject, width: '16rem' },
+  { id: 'from', header: 'From', value: (r) => r.report.from, width: '14rem' },
+  { id: 'mailfrom', header: 'Mail From', value: (r) => r.report.originalMailFrom, hidden: true },
+  { id: 'rcpt', header: 'Rcpt To', value: (r) => r.report.originalRcptTo, hidden: true },
+  { id: 'agent', header: 'Reporter', value: (r) => r.report.userAgent, hidden: true },
+  { id: 'file', header: 'File', value: (r) => r.report.source, hidden: true, mono: true },
+];
+
+export function failureGroupColumns(by: 'source' | 'subject'): Column<FailureGroup>[] {
+  return [
+    {
+      id: 'key',
+      header: by === 'source' ? 'Source IP' : 'Subject',
+      value: (g) => g.key,
+      width: '16rem',
+      mono: by === 'source',
+    },
+    ...(by === 'source'
+      ? [{ id: 'sender', header: 'Sender (aggregate)', value: (g: FailureGroup) => g.sender?.name ?? '' }]
+      : []),
+    { id: 'reports', header: 'Reports', value: (g) => g.reports, numeric: true },
+    { id: 'incidents', header: 'Messages', value: (g) => g.incidents, numeric: true, hidden: true },
+    {
+      id: 'others',
+      header: by === 'source' ? 'Subjects' : 'Source IPs',
+      value: (g) => g.others.join(', '),
+      width: '18rem',
+    },
+    { id: 'domains', header: 'Reported domains', value: (g) => g.domains.join(', ') },
+    { id: 'auth', header: 'Failed', value: (g) => g.authFailures.join(', ') },
+    { id: 'first', header: 'First', value: (g) => minute(g.first) },
+    { id: 'last', header: 'Last', value: (g) => minute(g.last) },
+  ];
+}
+
+const rate = (ok: number, failed: number) => percent(ok, ok + failed);
+
+export const tlsPolicyColumns: Column<TlsPolicyRow>[] = [
+  { id: 'domain', header: 'Policy domain', value: (r) => r.policyDomain, width: '14rem' },
+  { id: 'mx', header: 'MX', value: (r) => r.mx, width: '16rem', mono: true },
+  { id: 'type', header: 'Policy', value: (r) => r.policyTypes.join(', ') },
+  { id: 'reports', header: 'Reports', value: (r) => r.reports, numeric: true },
+  { id: 'ok', header: 'Successful', value: (r) => r.successful, numeric: true },
+  { id: 'failed', header: 'Failed', value: (r) => r.failed, numeric: true },
+  {
+    id: 'rate',
+    header: 'Success',
+    value: (r) => rate(r.successful, r.failed),
+    numeric: true,
+    format: showPercent,
+  },
+  { id: 'first', header: 'First day', value: (r) => day(r.first) },
+  { id: 'last', header: 'Last day', value: (r) => day(r.last) },
+];
+
+export const tlsDayColumns: Column<TlsDayRow>[] = [
+  { id: 'day', header: 'Day', value: (r) => r.day },
+  { id: 'domain', header: 'Policy domain', value: (r) => r.policyDomain, width: '14rem' },
+  { id: 'ok', header: 'Successful', value: (r) => r.successful, numeric: true },
+  { id: 'failed', header: 'Failed', value: (r) => r.failed, numeric: true },
+  {
+    id: 'rate',
+    header: 'Success',
+    value: (r) => rate(r.successful, r.failed),
+    numeric: true,
+    format: showPercent,
+  },
+];
+
+export const tlsResultColumns: Column<TlsResultRow>[] = [
+  { id: 'type', header: 'Result type', value: (r) => r.resultType, mono: true },
+  { id: 'sessions', header: 'Failed sessions', value: (r) => r.sessions, numeric: true },
+  { id: 'meaning', header: 'What it means', value: (r) => r.meaning, width: '20rem' },
+  { id: 'fix', header: 'What to fix', value: (r) => r.fix, width: '22rem' },
+  { id: 'mx', header: 'MX hosts', value: (r) => r.mxHosts.join(', '), width: '14rem' },
+  { id: 'domains', header: 'Policy domains', value: (r) => r.policyDomains.join(', '), hidden: true },
+  { id: 'codes', header: 'Reason codes', value: (r) => r.reasonCodes.join(', '), hidden: true },
+  { id: 'details', header: 'Details', value: (r) => r.details, numeric: true, hidden: true },
+];
