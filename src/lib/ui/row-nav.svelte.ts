@@ -59,6 +59,12 @@ export class RowNav {
     el?.focus();
   }
 
+  /** Back to a row after its detail closed: the scroll position it had, then the row itself. */
+  restore(pos: number, scrollTop: number): void {
+    this.o.scrollTo(scrollTop);
+    void this.focusRow(pos);
+  }
+
   async focusHead(): Promise<void> {
     this.inHead = true;
     await tick();

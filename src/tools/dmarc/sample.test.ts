@@ -7,6 +7,7 @@ describe('sample data', () => {
     const files = sampleFiles();
     expect(files).toHaveLength(SAMPLE_REPORTS);
     expect(files.every((f) => f.name.startsWith('sample-'))).toBe(true);
+    expect(new Set(files.map((f) => f.name)).size).toBe(files.length);
     const named = await Promise.all(
       files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
     );
