@@ -12,11 +12,16 @@ export async function run(ctx: RunContext): Promise<void> {
   const [ad, entra, adAfter] = await Promise.all(
     ['ad', 'entra', 'ad-after'].map((o) => ctx.paths(ctx.options(o))),
   );
-  const read = (files: typeof ad): Promise<NamedBytes[]> => ctx.readAll(files!);
+  const sides = [ad!, entra!, adAfter!];
+  // Every file at once, so the reads overlap (stdin can be read only once: then one side after the other).
+  const all = sides.flat();
+  let bytes: NamedBytes[] = [];
+  if (all.some((f) => f.stdin)) for (const side of sides) bytes.push(...(await ctx.readAll(side)));
+  else bytes = await ctx.readAll(all);
   const result = analyse({
-    ad: await read(ad),
-    entra: await read(entra),
-    adAfter: await read(adAfter),
+    ad: bytes.slice(0, ad!.length),
+    entra: bytes.slice(ad!.length, ad!.length + entra!.length),
+    adAfter: bytes.slice(ad!.length + entra!.length),
     scope: ctx.options('scope'),
     threshold,
   });
