@@ -9,7 +9,8 @@ import DmarcWorker from './worker.ts?worker';
 /** Files posted to the worker per message. */
 const STAGE_SLICE = 200;
 
-export type DmarcTab = 'overview' | 'senders' | 'domains' | 'reporters' | 'failing' | 'files';
+export type DmarcTab =
+  'overview' | 'senders' | 'domains' | 'reporters' | 'failing' | 'failure-reports' | 'tls' | 'files';
 
 /**
  * The view's state: every file given so far (adding more re-runs on the union), the summary of the last analysis,
