@@ -196,6 +196,21 @@ describe('deletion preview of a user that is already gone from Entra', () => {
   });
 });
 
+describe('without a scope', () => {
+  it('says an unexplained user sits in an OU where nothing matched', () => {
+    const g = generate({ seed: 4 });
+    const j = toCliJson(analyse({ ad: [g.ad], entra: g.entra }));
+    const contractors = j.sets.adNotInEntra.filter((p) => p.reasonDetail.includes('outside the sync scope'));
+    expect(contractors).toHaveLength(3);
+    for (const p of contractors) {
+      expect(p.reason).toBe('unexplained');
+      expect(p.reasonDetail).toMatch(
+        /^Not in Entra: look for an export error for connector-space DN CN=\{[0-9A-F]+\} .*No user of its OU is in Entra/,
+      );
+    }
+  });
+});
+
 describe('the connector-space DN of an anchor', () => {
   it('is CN={…} around the hex of the ImmutableID text, as the general conversion gives it', () => {
     // objectGUID 0b6b7b5e-1f2c-4c3d-9e8f-a1b2c3d4e5f6 ↔ ImmutableID XntrCywfPUyej6Gyw9Tl9g==

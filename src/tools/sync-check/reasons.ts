@@ -154,6 +154,7 @@ export class Explainer {
   #lastSyncMs?: number | null;
   #createdOrder?: Map<string, 'dmy' | 'mdy' | 'ymd'>;
   #after?: Map<string, AdUser>;
+  #suggestedOus?: Set<string>;
 
   constructor(r: SyncCheckResult) {
     this.#r = r;
@@ -296,11 +297,15 @@ export class Explainer {
       };
     }
     const dn = u.anchor ? connectorSpaceDn(u.anchor) : '';
+    // No scope was given and nobody in its OU is in Entra: the scope is the likelier answer than an export error.
+    const ou = this.#suggested().has(u.ou)
+      ? ' No user of its OU is in Entra: the OU is probably outside the sync scope (no scope was entered).'
+      : '';
     return {
       code: 'unexplained',
       detail: dn
-        ? `Not in Entra: look for an export error for connector-space DN ${dn} (Synchronization Service Manager, Entra ID connector).`
-        : 'Not in Entra, and it has no anchor to look it up by.',
+        ? `Not in Entra: look for an export error for connector-space DN ${dn} (Synchronization Service Manager, Entra ID connector).${ou}`
+        : `Not in Entra, and it has no anchor to look it up by.${ou}`,
     };
   }
 
@@ -440,6 +445,10 @@ export class Explainer {
     const m = new Map<string, number[]>();
     for (const g of this.#r.conflicts.anyAddressClaimedTwice) m.set(g.value, g.ad);
     return (this.#byAddress = m);
+  }
+
+  #suggested(): Set<string> {
+    return (this.#suggestedOus ??= new Set(this.#r.suggestedOus.map((o) => o.ou)));
   }
 
   #scope(): ScopeRule[] {
