@@ -76,6 +76,11 @@ const TOOLS: { id: string; ready: (page: Page) => Promise<void>; more?: (page: P
     id: 'immutable-id',
     ready: (page) =>
       expect(page.getByRole('table', { name: 'Converted IDs' })).toBeVisible({ timeout: 30_000 }),
+    // One ID converted above the bulk table: every form's card is checked too.
+    more: async (page) => {
+      await page.locator('#id-help').getByRole('button', { name: 'GUID', exact: true }).click();
+      await expect(page.getByRole('region', { name: 'Result' })).toBeVisible();
+    },
   },
 ];
 
@@ -93,6 +98,7 @@ for (const tool of TOOLS) {
     await expect(
       page.getByRole('button', { name: /^(Add or replace files|Replace the file)$/ }).first(),
     ).toBeVisible();
+    await tool.more?.(page);
     await page.getByRole('button', { name: /^Theme:/ }).click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
     expect(await axe(page), 'axe violations, light').toEqual([]);
