@@ -4,7 +4,18 @@
  * rebuilt here first) through bin/hybrid-toolbox.mjs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, unzipSync, zipSync } from 'fflate';
@@ -28,18 +39,19 @@ interface Run {
   status: number;
 }
 
-/** One process, its stdout to a file (or discarded), timed from spawn to exit. */
+/** One process, its stdout to a file (as `> file` gives it) or discarded, timed from spawn to exit. */
 function runOnce(cmd: string, args: string[], opts: { stdin?: string; out?: string } = {}): Run {
   const rssFile = join(DIR, 'cli-rss.txt');
+  const stdout = opts.out ? openSync(opts.out, 'w') : 'pipe';
   const t = performance.now();
   const p = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], {
     input: opts.stdin,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', stdout, 'pipe'],
     maxBuffer: 1 << 30,
     cwd: ROOT,
   });
   const ms = performance.now() - t;
-  if (opts.out) writeFileSync(opts.out, p.stdout);
+  if (typeof stdout === 'number') closeSync(stdout);
   const [rssKb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
   return { ms, cpuMs: (user! + sys!) * 1000, rssMb: (rssKb! * 1024) / 1e6, status: p.status ?? -1 };
 }
@@ -151,6 +163,8 @@ function syncFiles(): { ad: string; entra: string; scope: string[] } {
   return { ad, entra, scope: JSON.parse(readFileSync(scopeFile, 'utf8')) as string[] };
 }
 
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
+
 /** The goal is on wall time; CPU time is given beside it because a loaded shared machine stretches wall time. */
 function verdict(what: string, r: Run, base: Run, goal: number, atMost = true): string {
   const ok = (x: number) => (atMost ? x <= goal : x >= goal);
@@ -220,6 +234,7 @@ export async function bench(): Promise<BenchSection[]> {
   // Sync check: 200,000 × 200,000 users with the full --json written.
   const s = syncFiles();
   const scope = s.scope.flatMap((x) => ['--scope', x]);
+  const load = loadavg();
   const papa = best(3, node, [join(ROOT, 'bench/cli-baseline-papa.mjs'), s.ad, s.entra]);
   const sync = best(3, node, [BIN, 'sync-check', '--ad', s.ad, '--entra', s.entra, ...scope, '--json'], {
     out,
@@ -240,7 +255,9 @@ export async function bench(): Promise<BenchSection[]> {
       ),
     ],
     verdict: `${verdict('Sync check vs bare Papa Parse', sync, papa, 1.3)}; peak RSS ${sync.rssMb.toFixed(0)} MB (goal ≤ ~1,100 MB): ${sync.rssMb <= 1150 ? 'met' : 'NOT met'}`,
-    notes: [`${inMb.toFixed(0)} MB of CSV in. Minimum of 3 runs after a warm-up.`],
+    notes: [
+      `${inMb.toFixed(0)} MB of CSV in. Minimum of 3 runs after a warm-up. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(load)}; after: ${fmtLoad(loadavg())}.`,
+    ],
   });
   return sections;
 }
