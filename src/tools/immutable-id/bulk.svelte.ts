@@ -43,6 +43,18 @@ export function yieldToPage(): Promise<void> {
 }
 
 /**
+ * Gives every other task its turn (timers, messages, input): a new task, queued behind those already due. Unlike
+ * scheduler.yield, whose continuation goes before them, so a long pass of continuations still starves a timer.
+ */
+export function yieldTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => resolve();
+    c.port2.postMessage(null);
+  });
+}
+
+/**
  * One bulk conversion at a time: a new run cancels the one before. A million values keep only the inputs, one
  * number per table row and the counts; a row's forms are computed again when the table shows it (about a
  * microsecond), since a million converted results and rows took hundreds of megabytes.
@@ -121,6 +133,24 @@ export class BulkRun {
       this.#cache.set(ref, row);
     }
     return row;
+  }
+
+  /**
+   * Rows for a pass over the whole table (search, filters, sort): computed, not cached, so the cache keeps the
+   * rows on screen; a value read two ways is converted once for both its rows.
+   */
+  rowReader(): (ref: number) => IdRow {
+    const values = this.values;
+    let lastValue = -1;
+    let last: ReturnType<typeof convertId> | undefined;
+    return (ref) => {
+      const v = Math.floor(ref / MAX_READINGS);
+      if (v !== lastValue) {
+        last = convertId(values.at(v)!);
+        lastValue = v;
+      }
+      return rowOf(last!, ref % MAX_READINGS);
+    };
   }
 
   /** Every form of every value, the same columns as the CLI's --csv. */
