@@ -84,3 +84,24 @@ test('the single-file build works opened from file://', async ({ browser }) => {
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('on a phone the search button shows an icon and "Search", not only "Ctrl K"', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('./');
+  const search = page.locator('header .search');
+  await expect(search).toHaveAccessibleName('Search');
+  await expect(search.locator('svg')).toBeVisible();
+  await expect(search.locator('kbd')).toBeHidden();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(search).toHaveAccessibleName('Search tools Ctrl K');
+});
+
+test('a result table uses the width of the page', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./#/immutable-id');
+  await page.getByRole('button', { name: 'Try with sample data' }).click();
+  const table = page.getByRole('table', { name: 'Converted IDs' });
+  await expect(table).toBeVisible();
+  // The page's own padding either side is all that is left over.
+  expect((await table.boundingBox())!.width).toBeGreaterThanOrEqual(1440 - 60);
+});
