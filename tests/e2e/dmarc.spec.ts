@@ -23,8 +23,8 @@ const EXPECTED = hasCorpus
       pass: '85.9 %',
       reports: '352',
       duplicates: '13 duplicate(s)',
-      // 37 rejected (SOURCES.md is not a report) and 19 read with warnings.
-      problems: '56',
+      // 37 rejected (SOURCES.md is not a report) and 20 read with warnings (one a failure report's copy).
+      problems: '57',
     }
   : {
       folder: FIXTURES,
@@ -131,7 +131,15 @@ test.describe('DMARC reports', () => {
     const json = await save(/^⤓?JSON$/);
     expect(json.name).toMatch(/^dmarc-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(json.text);
-    expect(Object.keys(doc)).toEqual(['verdict', 'files', 'totals', 'reports', 'senders']);
+    expect(Object.keys(doc)).toEqual([
+      'verdict',
+      'files',
+      'totals',
+      'reports',
+      'senders',
+      'failureReports',
+      'tlsReports',
+    ]);
     expect(doc.files).toHaveLength(EXPECTED.files);
     expect(doc.totals.messages.toLocaleString('en-US')).toBe(EXPECTED.messages);
 
