@@ -303,6 +303,36 @@ describe('failure reports (RFC 6591)', () => {
   });
 });
 
+describe('hostile failure-report mails', () => {
+  it('damaged anywhere, a mail never throws past its file and always gets a verdict (property)', async () => {
+    const good = enc(arf({ feedback: FEEDBACK, original: ORIGINAL }));
+    const damage = fc.array(
+      fc.tuple(fc.nat(good.length), fc.nat(good.length), fc.uint8Array({ maxLength: 40 })),
+      { minLength: 1, maxLength: 6 },
+    );
+    await fc.assert(
+      fc.asyncProperty(damage, fc.nat(good.length), async (cuts, end) => {
+        let bytes: Uint8Array = good;
+        for (const [at, drop, insert] of cuts) {
+          const a = Math.min(at, bytes.length);
+          const b = Math.min(a + (drop % 64), bytes.length);
+          bytes = new Uint8Array([...bytes.subarray(0, a), ...insert, ...bytes.subarray(b)]);
+        }
+        const r = await run([
+          // The intact file first: a damaged copy that is still the same report is the duplicate.
+          { name: 'ok.eml', bytes: good },
+          { name: 'damaged.eml', bytes: bytes.subarray(0, Math.max(end, 1)) },
+        ]);
+        expect(r.files.filter((f) => f.input === 'ok.eml').map((f) => f.status)).toEqual(['ok']);
+        expect(r.files.some((f) => f.input === 'damaged.eml')).toBe(true);
+        expect(Number.isSafeInteger(r.totals.failureReports)).toBe(true);
+        for (const x of r.failureReports) expect(x.incidents).toBeLessThanOrEqual(1e9);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 // parsedmarc's failure-report samples (../shared, see its SOURCES.md): read, one a copy of another.
 const FORENSIC = resolve(import.meta.dirname, '../../../../shared/fixtures/dmarc/real/forensic/parsedmarc');
 describe.runIf(existsSync(FORENSIC))("parsedmarc's failure-report samples", () => {

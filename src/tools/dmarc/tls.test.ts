@@ -285,6 +285,37 @@ describe('SMTP TLS reports (RFC 8460)', () => {
   });
 });
 
+describe('hostile TLS report files', () => {
+  it('damaged JSON, gzip or mail never throws past its file and always gets a verdict (property)', async () => {
+    const json = enc(JSON.stringify(MICROSOFT));
+    const wraps = [json, gzipSync(json), mail('application/tlsrpt+gzip', gzipSync(json))];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(wraps.length - 1),
+        fc.array(fc.tuple(fc.nat(4000), fc.uint8Array({ minLength: 1, maxLength: 8 })), { maxLength: 5 }),
+        fc.nat(4000),
+        async (w, edits, end) => {
+          const bytes = new Uint8Array(wraps[w]!);
+          for (const [at, b] of edits)
+            bytes.set(b.subarray(0, Math.max(0, bytes.length - (at % bytes.length))), at % bytes.length);
+          const r = await run([
+            // The intact file first: a damaged copy that is still the same report is the duplicate.
+            { name: 'ok.json', bytes: json },
+            { name: 'damaged', bytes: bytes.subarray(0, Math.max(1, end % (bytes.length + 1))) },
+          ]);
+          expect(r.files.filter((f) => f.input === 'ok.json').map((f) => f.status)).toEqual(['ok']);
+          expect(r.files.some((f) => f.input === 'damaged')).toBe(true);
+          const t = r.totals;
+          expect(
+            Number.isSafeInteger(t.tlsSuccessfulSessions) && Number.isSafeInteger(t.tlsFailedSessions),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 // parsedmarc's SMTP TLS samples (../shared, see its SOURCES.md).
 const SAMPLES = resolve(import.meta.dirname, '../../../../shared/fixtures/mail-reports/parsedmarc/smtp_tls');
 describe.runIf(existsSync(SAMPLES))("parsedmarc's SMTP TLS samples", () => {
