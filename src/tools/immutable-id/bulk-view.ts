@@ -105,8 +105,8 @@ async function sortSliced(
 ): Promise<Int32Array> {
   const n = idx.length;
   // Work on positions into `keys`; ties keep the input order (position order).
-  let src = identity(n);
-  let dst = new Int32Array(n);
+  let src: Int32Array = identity(n);
+  let dst: Int32Array = new Int32Array(n);
   const cmp = (a: number, b: number) => compareCells(keys[a], keys[b]) * dir || a - b;
   let start = opts.now();
   const tick = async () => {

@@ -206,8 +206,9 @@ export interface TriagedUser {
   score: number;
   priority: Priority;
   reasons: ScoreReason[];
-  /** Why this priority, in a few words: the (up to three) reasons with the most points, or why it is not open. */
-  why: string;
+  /** Why this priority, in a few words: the (up to three) reasons with the most points, or why it is not open. Set by
+   * scoreUser; optional only for records built elsewhere (tests, stored state). */
+  why?: string;
   /** The user's riskState is open (`isOpenState`); without a risky-user record, a detection's is. */
   isOpen: boolean;
   /** Level or detail is `hidden`: the tenant lacks Entra ID P2 for this data. */
