@@ -187,14 +187,35 @@ function hasBreak(v: string): boolean {
 
 /** SAX events → raw strings (cleaned and capped, not yet judged). */
 class ReportBuilder implements XmlHandler {
+  // Every field present from the start, in one order: objects of one shape keep the hot path monomorphic.
   readonly raw: RawReport = {
     rootName: '',
     namespace: '',
-    meta: {},
+    version: undefined,
+    meta: {
+      org_name: undefined,
+      email: undefined,
+      extra_contact_info: undefined,
+      report_id: undefined,
+      generator: undefined,
+      begin: undefined,
+      end: undefined,
+    },
     hasMeta: false,
     hasDates: false,
     errors: [],
-    policy: {},
+    policy: {
+      domain: undefined,
+      adkim: undefined,
+      aspf: undefined,
+      p: undefined,
+      sp: undefined,
+      pct: undefined,
+      fo: undefined,
+      np: undefined,
+      testing: undefined,
+      discovery_method: undefined,
+    },
     hasPolicy: false,
     records: [],
   };
@@ -245,6 +266,7 @@ class ReportBuilder implements XmlHandler {
             dkimAuth: [],
             spfAuth: [],
           },
+          count: undefined,
           hasEvaluated: false,
           hasSourceIp: false,
           hasHeaderFrom: false,
