@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures.ts';
 import type { Page } from '@playwright/test';
-import { copyFile, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'fflate';
@@ -150,5 +150,14 @@ test.describe('DMARC failure and TLS reports', () => {
       'mx1.mail.contoso.example',
     );
     await shot(page, 'tls');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('group', { name: 'TLS report downloads' })
+        .getByRole('button', { name: /NDJSON/ })
+        .click(),
+    ]);
+    const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(doc).toMatchObject({ organization_name: 'Google Inc.', policies: [{ failed_session_count: 50 }] });
   });
 });

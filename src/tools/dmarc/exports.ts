@@ -379,7 +379,10 @@ export const FAILURE_CSV_FIELDS = [
   'sample_headers_only',
 ] as const;
 
-export function failureCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): string {
+export function failureCsv(
+  result: Pick<DmarcResult, 'failureReports'>,
+  opts: { bom?: boolean } = CSV,
+): string {
   const rows = result.failureReports
     .filter((r) => r.duplicateOf === -1)
     .map((r): CsvCell[] => [
@@ -435,7 +438,7 @@ export const TLS_CSV_FIELDS = [
 ] as const;
 
 /** As parsedmarc writes it: one row per policy with its totals, then one row per failure detail. */
-export function tlsCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): string {
+export function tlsCsv(result: Pick<DmarcResult, 'tlsReports'>, opts: { bom?: boolean } = CSV): string {
   const rows: CsvCell[][] = [];
   for (const r of result.tlsReports) {
     if (r.duplicateOf !== -1) continue;
