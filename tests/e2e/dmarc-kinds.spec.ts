@@ -4,6 +4,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /*
  * Failure (RFC 6591) and SMTP TLS (RFC 8460) reports dropped beside aggregate ones, as one mailbox folder: both
@@ -94,6 +96,22 @@ async function mailbox(): Promise<string> {
   return dir;
 }
 
+// Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline scripts.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations, one line per element. */
+async function axe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  const violations = (await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run: (ctx: Document, o: object) => Promise<{ violations: unknown[] }> };
+    };
+    return (await w.axe.run(document, { resultTypes: ['violations'] })).violations;
+  })) as { id: string; nodes: { target: string[] }[] }[];
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
 async function shot(page: Page, name: string) {
   if (!SHOTS) return;
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -116,6 +134,7 @@ test.describe('DMARC failure and TLS reports', () => {
       'Microsoft 365',
     );
     await shot(page, 'failure-list');
+    expect(await axe(page), 'axe, failure reports').toEqual([]);
 
     await page.getByRole('radio', { name: 'By source' }).check();
     const bySource = page.getByRole('table', { name: 'Failure reports by source' });
@@ -138,6 +157,7 @@ test.describe('DMARC failure and TLS reports', () => {
       'message-id: <a@spoofer.example>',
     );
     await shot(page, 'failure-detail');
+    expect(await axe(page), 'axe, failure detail').toEqual([]);
     await page.getByRole('button', { name: 'Microsoft 365' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Microsoft 365' })).toBeVisible();
 
@@ -150,6 +170,11 @@ test.describe('DMARC failure and TLS reports', () => {
       'mx1.mail.contoso.example',
     );
     await shot(page, 'tls');
+    expect(await axe(page), 'axe, TLS').toEqual([]);
+    await page.getByRole('button', { name: /^Theme:/ }).click();
+    await page.getByRole('button', { name: /^Theme:/ }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    expect(await axe(page), 'axe, TLS dark').toEqual([]);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page
