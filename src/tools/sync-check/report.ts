@@ -95,6 +95,8 @@ const HEX8 = /^[0-9a-f]{8}/;
 const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 const quote = (v: string | null) => (v === null ? 'null' : JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
+const isPlainOrNull = (v: string | null) => v === null || JSON_PLAIN.test(v);
+const quotePlain = (v: string | null) => (v === null ? 'null' : `"${v}"`);
 
 /**
  * The usual case, AD GUIDs as lowercase text: the first 8 hex digits read as a number sort the same as the text,
@@ -191,6 +193,9 @@ export class PairList {
   /** The same text as `JSON.stringify(this.toJSON(), null, 2)` nested at `indent`. */
   writeJson(write: (s: string) => void, indent: string): void {
     if (!this.order.length) return write('[]');
+    // One check per column, not per value: in this loop a regex test per GUID costs more than writing it.
+    const qa = this.ad.every(isPlainOrNull) ? quotePlain : quote;
+    const qe = this.entra.every(isPlainOrNull) ? quotePlain : quote;
     const a = `${indent}  {\n${indent}    "adGuid": `;
     const e = `,\n${indent}    "entraId": `;
     const close = `\n${indent}  }`;
@@ -199,7 +204,7 @@ export class PairList {
     let buf = '[\n';
     for (let k = 0; k < this.order.length; k++) {
       const i = this.order[k]!;
-      buf += `${k ? ',\n' : ''}${a}${quote(this.ad[i]!)}${e}${quote(this.entra[i]!)}${why ? this.#reasonText(i, member) : ''}${close}`;
+      buf += `${k ? ',\n' : ''}${a}${qa(this.ad[i]!)}${e}${qe(this.entra[i]!)}${why ? this.#reasonText(i, member) : ''}${close}`;
       if (buf.length > 65536) {
         write(buf);
         buf = '';
