@@ -98,6 +98,8 @@ for (const tool of TOOLS) {
     await expect(
       page.getByRole('button', { name: /^(Add or replace files|Replace the file)$/ }).first(),
     ).toBeVisible();
+    // Focus stays at the bar that replaced the pressed button.
+    await expect(page.locator(':focus')).toHaveText(/^(Add or replace files|Replace the file)$/);
     await tool.more?.(page);
     await page.getByRole('button', { name: /^Theme:/ }).click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
