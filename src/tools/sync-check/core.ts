@@ -17,14 +17,9 @@ import { checkAttributes } from './attributes.ts';
 import { compare, diagnose, findSoftMatches, parseScope, suggestFilteredOus } from './compare.ts';
 import { findConflicts } from './conflicts.ts';
 import { DEFAULT_DELETION_THRESHOLD, previewDeletions } from './deletions.ts';
-import {
-  EXPECTED,
-  adFromCsv,
-  entraFromCsv,
-  entraFromObjects,
-  rejection,
-  type ReadResult,
-} from './exports.ts';
+import { adFromCsv } from './ad-export.ts';
+import { entraFromCsv, entraFromObjects } from './entra-export.ts';
+import { EXPECTED, rejection, type ReadResult } from './export-columns.ts';
 import { BUILT_IN_ACCOUNTS, IS_CRITICAL_HINT } from './export-commands.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
 import { isBelowDn } from './values.ts';
