@@ -168,19 +168,6 @@ function isSpace(c: number): boolean {
   return /\s/.test(String.fromCharCode(c));
 }
 
-function add(
-  out: AttributeFinding[],
-  ad: number,
-  code: AttributeCheckCode,
-  severity: AttributeFinding['severity'],
-  attribute: string,
-  value: string,
-  rule: string,
-  fix: string,
-): void {
-  out.push({ ad, code, severity, attribute, value, rule, fix });
-}
-
 function checkSpaces(out: AttributeFinding[], ad: number, attribute: string, value: string): void {
   if (!value) return;
   const first = value.charCodeAt(0);
@@ -188,16 +175,15 @@ function checkSpaces(out: AttributeFinding[], ad: number, attribute: string, val
   // Only whitespace at either end can make trim() differ.
   if (first > 32 && first < 128 && last > 32 && last < 128) return;
   if (value !== value.trim()) {
-    add(
-      out,
+    out.push({
       ad,
-      'leading-trailing-space',
-      'error',
+      code: 'leading-trailing-space',
+      severity: 'error',
       attribute,
       value,
-      'no leading or trailing spaces',
-      `Set ${attribute} to "${value.trim()}".`,
-    );
+      rule: 'no leading or trailing spaces',
+      fix: `Set ${attribute} to "${value.trim()}".`,
+    });
   }
 }
 
@@ -238,29 +224,27 @@ function checkUser(
   const ue = trimmedEnd(upn, us);
   if (us === ue) {
     if (!hasUpn) return checkRest(u, out, hasDisplayName);
-    add(
-      out,
-      ui,
-      'upn-blank',
-      'warning',
-      'userPrincipalName',
-      '',
-      'every synced user needs a UPN',
-      'Entra Connect then builds sAMAccountName@<AD domain>, usually a non-routable name: set a UPN with a verified domain suffix.',
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-blank',
+      severity: 'warning',
+      attribute: 'userPrincipalName',
+      value: '',
+      rule: 'every synced user needs a UPN',
+      fix: 'Entra Connect then builds sAMAccountName@<AD domain>, usually a non-routable name: set a UPN with a verified domain suffix.',
+    });
     if (u.sam) {
       const bad = [...new Set([...u.sam].filter((ch) => SAM_BAD.has(ch)))];
       if (bad.length || u.sam.length > 20) {
-        add(
-          out,
-          ui,
-          'sam-invalid',
-          'error',
-          'sAMAccountName',
-          u.sam,
-          'at most 20 characters, none of [ ] \\ " | , / : < > + = ; ? *',
-          'Rename the account or set a valid UPN.',
-        );
+        out.push({
+          ad: ui,
+          code: 'sam-invalid',
+          severity: 'error',
+          attribute: 'sAMAccountName',
+          value: u.sam,
+          rule: 'at most 20 characters, none of [ ] \\ " | , / : < > + = ; ? *',
+          fix: 'Rename the account or set a valid UPN.',
+        });
       }
     }
   } else {
@@ -278,27 +262,25 @@ function checkRest(u: AdUser, out: AttributeFinding[], hasDisplayName: boolean):
   if (ms < me) {
     const problem = addressProblemIn(mail, ms, me);
     if (problem)
-      add(
-        out,
-        ui,
-        'mail-malformed',
-        'error',
-        'mail',
-        mail,
-        `an SMTP address: ${problem}`,
-        'Correct the address.',
-      );
+      out.push({
+        ad: ui,
+        code: 'mail-malformed',
+        severity: 'error',
+        attribute: 'mail',
+        value: mail,
+        rule: `an SMTP address: ${problem}`,
+        fix: 'Correct the address.',
+      });
     else if (isNonRoutableIn(mail, mail.lastIndexOf('@', me - 1) + 1, me)) {
-      add(
-        out,
-        ui,
-        'mail-non-routable',
-        'warning',
-        'mail',
-        mail,
-        'a routable domain',
-        'Use an address in a verified domain.',
-      );
+      out.push({
+        ad: ui,
+        code: 'mail-non-routable',
+        severity: 'warning',
+        attribute: 'mail',
+        value: mail,
+        rule: 'a routable domain',
+        fix: 'Use an address in a verified domain.',
+      });
     }
   }
 
@@ -306,27 +288,25 @@ function checkRest(u: AdUser, out: AttributeFinding[], hasDisplayName: boolean):
   checkSpaces(out, ui, 'displayName', dn);
   // A display name that was not exported is said once for the file, not once per user.
   if (trimmedStart(dn) === dn.length && (hasDisplayName || dn))
-    add(
-      out,
-      ui,
-      'displayname-blank',
-      'warning',
-      'displayName',
-      '',
-      'a display name',
-      'Set displayName: it is what people see in Entra and the address book.',
-    );
+    out.push({
+      ad: ui,
+      code: 'displayname-blank',
+      severity: 'warning',
+      attribute: 'displayName',
+      value: '',
+      rule: 'a display name',
+      fix: 'Set displayName: it is what people see in Entra and the address book.',
+    });
   else if (dn.length > 256)
-    add(
-      out,
-      ui,
-      'displayname-too-long',
-      'error',
-      'displayName',
-      dn,
-      'at most 256 characters',
-      `Shorten it by ${dn.length - 256} characters.`,
-    );
+    out.push({
+      ad: ui,
+      code: 'displayname-too-long',
+      severity: 'error',
+      attribute: 'displayName',
+      value: dn,
+      rule: 'at most 256 characters',
+      fix: `Shorten it by ${dn.length - 256} characters.`,
+    });
 
   const nick = u.mailNickname;
   if (nick) {
@@ -338,16 +318,15 @@ function checkRest(u: AdUser, out: AttributeFinding[], hasDisplayName: boolean):
       hasChar(nick, ns, ne, NICK_BAD) ||
       ne - ns > 64
     ) {
-      add(
-        out,
-        ui,
-        'mailnickname-invalid',
-        'error',
-        'mailNickname',
-        nick,
-        'at most 64 characters, no period at either end, no whitespace or \\ ! # $ % & * + / = ? ^ ` { } | ~ < > ( ) \' ; : , [ ] " @',
-        'Correct the alias.',
-      );
+      out.push({
+        ad: ui,
+        code: 'mailnickname-invalid',
+        severity: 'error',
+        attribute: 'mailNickname',
+        value: nick,
+        rule: 'at most 64 characters, no period at either end, no whitespace or \\ ! # $ % & * + / = ? ^ ` { } | ~ < > ( ) \' ; : , [ ] " @',
+        fix: 'Correct the alias.',
+      });
     }
   }
 
@@ -366,16 +345,15 @@ function checkUpn(
   const ui = u.i;
   const at = upn.lastIndexOf('@', e - 1);
   if (at <= s || at === e - 1) {
-    add(
-      out,
-      ui,
-      'upn-no-at',
-      'error',
-      'userPrincipalName',
-      upn.slice(s, e),
-      'prefix@suffix, with text on both sides of @',
-      'Set the UPN to name@verified-domain.',
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-no-at',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: upn.slice(s, e),
+      rule: 'prefix@suffix, with text on both sides of @',
+      fix: 'Set the UPN to name@verified-domain.',
+    });
     return;
   }
   const length = e - s;
@@ -389,88 +367,81 @@ function checkUpn(
     (isAllOk(upn, s, at, UPN_LOCAL_OK) && isAllOk(upn, at + 1, e, DOMAIN_OK));
   if (!isOk) {
     const bad = [...badChars(upn.slice(s, at), UPN_LOCAL_OK), ...badChars(upn.slice(at + 1, e), DOMAIN_OK)];
-    add(
-      out,
-      ui,
-      'upn-invalid-char',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      "letters A–Z, digits and ' . - _ ! # ^ ~ only (no spaces, umlauts or accents)",
-      `Remove or replace ${show([...new Set(bad)])}.`,
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-invalid-char',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: "letters A–Z, digits and ' . - _ ! # ^ ~ only (no spaces, umlauts or accents)",
+      fix: `Remove or replace ${show([...new Set(bad)])}.`,
+    });
   }
   if (length > 113)
-    add(
-      out,
-      ui,
-      'upn-too-long',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'at most 113 characters',
-      `Shorten it by ${length - 113} characters.`,
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-too-long',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'at most 113 characters',
+      fix: `Shorten it by ${length - 113} characters.`,
+    });
   if (localLength > 64) {
-    add(
-      out,
-      ui,
-      'upn-prefix-too-long',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'at most 64 characters before @',
-      `Shorten the prefix by ${localLength - 64} characters.`,
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-prefix-too-long',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'at most 64 characters before @',
+      fix: `Shorten the prefix by ${localLength - 64} characters.`,
+    });
   }
   if (domainLength > 48) {
-    add(
-      out,
-      ui,
-      'upn-domain-too-long',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'at most 48 characters after @',
-      'Use a shorter verified domain as suffix.',
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-domain-too-long',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'at most 48 characters after @',
+      fix: 'Use a shorter verified domain as suffix.',
+    });
   }
   if (isInUpnConflict && localLength > 48) {
-    add(
-      out,
-      ui,
-      'upn-quarantine-prefix',
-      'warning',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'a quarantined UPN keeps at most 48 characters of the prefix before its 4 digits',
-      'Resolve the UPN conflict; until then the placeholder UPN will not resemble this one.',
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-quarantine-prefix',
+      severity: 'warning',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'a quarantined UPN keeps at most 48 characters of the prefix before its 4 digits',
+      fix: 'Resolve the UPN conflict; until then the placeholder UPN will not resemble this one.',
+    });
   }
   const dots = upn.indexOf('..', s);
   if (upn.charCodeAt(s) === 46 || upn.charCodeAt(at - 1) === 46 || (dots !== -1 && dots + 1 < at)) {
-    add(
-      out,
-      ui,
-      'upn-bad-period',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'the prefix may not start or end with a period, nor hold two in a row',
-      'Remove the extra period.',
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-bad-period',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'the prefix may not start or end with a period, nor hold two in a row',
+      fix: 'Remove the extra period.',
+    });
   }
   if (isNonRoutableIn(upn, at + 1, e)) {
-    add(
-      out,
-      ui,
-      'upn-non-routable',
-      'error',
-      'userPrincipalName',
-      isTrimmed ? upn : upn.slice(s, e),
-      'a routable suffix that is a verified domain in the tenant',
-      `Add a routable UPN suffix in AD Domains and Trusts and change the UPN; with "${upn.slice(at + 1, e)}" Entra gives the user <prefix>@<tenant>.onmicrosoft.com.`,
-    );
+    out.push({
+      ad: ui,
+      code: 'upn-non-routable',
+      severity: 'error',
+      attribute: 'userPrincipalName',
+      value: isTrimmed ? upn : upn.slice(s, e),
+      rule: 'a routable suffix that is a verified domain in the tenant',
+      fix: `Add a routable UPN suffix in AD Domains and Trusts and change the UPN; with "${upn.slice(at + 1, e)}" Entra gives the user <prefix>@<tenant>.onmicrosoft.com.`,
+    });
   }
 }
 
@@ -501,16 +472,15 @@ function checkProxies(out: AttributeFinding[], u: AdUser): void {
   const ui = u.i;
   const proxies = u.proxies;
   if (proxies.length > MAX_PROXIES) {
-    add(
-      out,
-      ui,
-      'proxy-too-many',
-      'warning',
-      'proxyAddresses',
-      `${proxies.length} values`,
-      `about ${MAX_PROXIES} values at most`,
-      'Remove addresses nobody uses any more.',
-    );
+    out.push({
+      ad: ui,
+      code: 'proxy-too-many',
+      severity: 'warning',
+      attribute: 'proxyAddresses',
+      value: `${proxies.length} values`,
+      rule: `about ${MAX_PROXIES} values at most`,
+      fix: 'Remove addresses nobody uses any more.',
+    });
   }
   // A handful of values is compared pairwise; many go through a set of lowercased keys.
   const seen = proxies.length > 16 ? new Set<string>() : undefined;
@@ -525,38 +495,35 @@ function checkProxies(out: AttributeFinding[], u: AdUser): void {
       seen.add(key);
     } else for (let m = 0; m < n && !isRepeat; m++) isRepeat = isSameProxy(proxies[m]!, raw);
     if (isRepeat)
-      add(
-        out,
-        ui,
-        'proxy-duplicate-in-user',
-        'warning',
-        'proxyAddresses',
-        raw,
-        'each value once',
-        `Remove the second "${raw}".`,
-      );
+      out.push({
+        ad: ui,
+        code: 'proxy-duplicate-in-user',
+        severity: 'warning',
+        attribute: 'proxyAddresses',
+        value: raw,
+        rule: 'each value once',
+        fix: `Remove the second "${raw}".`,
+      });
     if (raw.length > 256)
-      add(
-        out,
-        ui,
-        'proxy-too-long',
-        'error',
-        'proxyAddresses',
-        raw,
-        'at most 256 characters per value',
-        'Shorten or remove it.',
-      );
+      out.push({
+        ad: ui,
+        code: 'proxy-too-long',
+        severity: 'error',
+        attribute: 'proxyAddresses',
+        value: raw,
+        rule: 'at most 256 characters per value',
+        fix: 'Shorten or remove it.',
+      });
     if (raw.indexOf(':') <= 0) {
-      add(
-        out,
-        ui,
-        'proxy-malformed',
-        'error',
-        'proxyAddresses',
-        raw,
-        'type:address, e.g. smtp:name@domain',
-        `Write it as smtp:${raw.trim()} (or SMTP: for the primary address).`,
-      );
+      out.push({
+        ad: ui,
+        code: 'proxy-malformed',
+        severity: 'error',
+        attribute: 'proxyAddresses',
+        value: raw,
+        rule: 'type:address, e.g. smtp:name@domain',
+        fix: `Write it as smtp:${raw.trim()} (or SMTP: for the primary address).`,
+      });
       continue;
     }
     // smtpProxy(raw.trim()): the first colon right after a case-insensitive `smtp`.
@@ -580,50 +547,46 @@ function checkProxies(out: AttributeFinding[], u: AdUser): void {
       primaries++;
     const problem = addressProblemIn(raw, s + 5, e);
     if (problem)
-      add(
-        out,
-        ui,
-        'proxy-malformed',
-        'error',
-        'proxyAddresses',
-        raw,
-        `an SMTP address: ${problem}`,
-        'Correct or remove it.',
-      );
+      out.push({
+        ad: ui,
+        code: 'proxy-malformed',
+        severity: 'error',
+        attribute: 'proxyAddresses',
+        value: raw,
+        rule: `an SMTP address: ${problem}`,
+        fix: 'Correct or remove it.',
+      });
     else if (isNonRoutableIn(raw, raw.lastIndexOf('@', e - 1) + 1, e)) {
-      add(
-        out,
-        ui,
-        'proxy-non-routable',
-        'warning',
-        'proxyAddresses',
-        raw,
-        'a routable domain',
-        'Entra drops addresses in domains it cannot verify: remove it.',
-      );
+      out.push({
+        ad: ui,
+        code: 'proxy-non-routable',
+        severity: 'warning',
+        attribute: 'proxyAddresses',
+        value: raw,
+        rule: 'a routable domain',
+        fix: 'Entra drops addresses in domains it cannot verify: remove it.',
+      });
     }
   }
   if (primaries > 1)
-    add(
-      out,
-      ui,
-      'proxy-several-primary',
-      'error',
-      'proxyAddresses',
-      `${primaries} × SMTP:`,
-      'one primary (SMTP:) address',
-      'Keep one SMTP: and write the others as smtp:.',
-    );
+    out.push({
+      ad: ui,
+      code: 'proxy-several-primary',
+      severity: 'error',
+      attribute: 'proxyAddresses',
+      value: `${primaries} × SMTP:`,
+      rule: 'one primary (SMTP:) address',
+      fix: 'Keep one SMTP: and write the others as smtp:.',
+    });
   else if (smtps > 0 && primaries === 0) {
-    add(
-      out,
-      ui,
-      'proxy-no-primary',
-      'warning',
-      'proxyAddresses',
-      `${smtps} × smtp:`,
-      'one primary (SMTP:) address',
-      'Mark the main address as SMTP: (upper case).',
-    );
+    out.push({
+      ad: ui,
+      code: 'proxy-no-primary',
+      severity: 'warning',
+      attribute: 'proxyAddresses',
+      value: `${smtps} × smtp:`,
+      rule: 'one primary (SMTP:) address',
+      fix: 'Mark the main address as SMTP: (upper case).',
+    });
   }
 }
