@@ -346,8 +346,10 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
             ),
           );
         } else if (kind === 'json') {
-          if (looksLikeTlsReport(item.bytes)) {
-            const tls = readTlsReport(item.bytes, item.path, name, { now: opts.now });
+          const tls = looksLikeTlsReport(item.bytes)
+            ? readTlsReport(item.bytes, item.path, name, { now: opts.now })
+            : undefined;
+          if (tls?.isTls) {
             if (tls.report) {
               c.verdictOfTls.push(c.files.length);
               c.tlsReports.push(tls.report);

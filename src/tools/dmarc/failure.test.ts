@@ -261,6 +261,10 @@ describe('failure reports (RFC 6591)', () => {
     expect(parseMailDate('Fri, 28 Sep 2018 16:48:42 +0800')).toBe(Date.UTC(2018, 8, 28, 8, 48, 42) / 1000);
     expect(parseMailDate('01 Oct 2018 11:20:27 +0200 (CEST)')).toBe(Date.UTC(2018, 9, 1, 9, 20, 27) / 1000);
     expect(parseMailDate('yesterday')).toBeNull();
+    // No zone: UTC, whatever the reader's time zone.
+    expect(parseMailDate('Fri, 28 Sep 2018 16:48:42')).toBe(Date.UTC(2018, 8, 28, 16, 48, 42) / 1000);
+    expect(parseMailDate('2018-09-28 16:48:42')).toBe(Date.UTC(2018, 8, 28, 16, 48, 42) / 1000);
+    expect(parseMailDate('2018-09-28T16:48:42+02:00')).toBe(Date.UTC(2018, 8, 28, 14, 48, 42) / 1000);
     expect(splitSourceIp('192.0.2.1 (host.name)')).toEqual({ ip: '192.0.2.1', host: 'host.name' });
     expect(splitSourceIp('[2001:db8::1]')).toEqual({ ip: '2001:db8::1', host: '' });
     expect(parseHeaderLines(enc('A: 1\r\nB: two\r\n  folded\r\nnot a header\r\n\r\nC: body'))).toEqual([

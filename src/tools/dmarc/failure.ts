@@ -6,6 +6,7 @@ import {
   MAX_RECORD_COUNT,
   MIN_PLAUSIBLE_TIME,
 } from './parse.ts';
+import { parseTlsDate } from './tls.ts';
 import type { DmarcIssue, FailureReport } from './types.ts';
 
 /*
@@ -139,7 +140,14 @@ export function parseMailDate(text: string): number | null {
     .replace(/\s+/g, ' ')
     .trim();
   if (!s || s.length > 100) return null;
-  const ms = Date.parse(s);
+  // ISO 8601, which some reporters write: without a zone it is UTC, not the reader's local time.
+  if (/^\d{4}-\d{2}-\d{2}/.test(s)) return parseTlsDate(s);
+  // RFC 5322 names the month; Date.parse alone would also take any word ("yesterday").
+  if (!/\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(s) || !/\d{2}/.test(s))
+    return null;
+  // Without a zone, Date.parse would read the local time of whoever runs this: UTC is the one fixed choice.
+  const hasZone = /[+-]\d{4}\b|\b(UT|UTC|GMT|Z|[ECMP][SD]T)$/i.test(s);
+  const ms = Date.parse(hasZone ? s : `${s} +0000`);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
 }
 
@@ -156,7 +164,9 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export function readFailureReport(draft: FailureDraft, opts: { now?: number } = {}): FailureOutcome {
   const c = new Cleaner(draft.path);
   const f = draft.feedback ?? [];
-  const feedbackType = c.text(first(f, 'feedback-type'), 'Feedback-Type').toLowerCase();
+  // The type is one word; some reporters add a comment after it.
+  const typeText = c.text(first(f, 'feedback-type'), 'Feedback-Type').toLowerCase();
+  const feedbackType = /^[a-z0-9-]*/.exec(typeText)![0];
   if (feedbackType && feedbackType !== 'auth-failure') return { kind: 'other', feedbackType, issues: [] };
   if (!feedbackType) {
     c.warn(

@@ -16,13 +16,19 @@ import type { DmarcIssue, TlsFailureDetail, TlsPolicy, TlsReport } from './types
 /** Policies kept per report, and failure details per policy: real reports have a handful. */
 export const MAX_TLS_ITEMS = 1000;
 
-/** Cheap look at the first bytes: JSON that names the members every TLS report has. */
+/** Member names only TLS reports use; any one in the first bytes makes the JSON worth reading as one. */
+const TLS_KEYS = [
+  '"organization-name"',
+  '"date-range"',
+  '"policy-domain"',
+  '"total-successful-session-count"',
+  '"failure-details"',
+];
+
+/** Cheap look at the first bytes (members come in any order, so several names are looked for). */
 export function looksLikeTlsReport(bytes: Uint8Array): boolean {
   const head = new TextDecoder().decode(bytes.subarray(0, 4096));
-  return (
-    (head.includes('"organization-name"') || head.includes('"report-id"')) &&
-    (head.includes('"policies"') || head.includes('"date-range"') || head.includes('"contact-info"'))
-  );
+  return TLS_KEYS.some((k) => head.includes(k));
 }
 
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -143,10 +149,12 @@ export function parseTlsDate(v: string): number | null {
   return Math.floor(t / 1000) - offset;
 }
 
-export type TlsOutcome = { report?: TlsReport; issues: DmarcIssue[] };
+/** `isTls` false: valid JSON that is not a TLS report after all (no policies, organisation or report id). */
+export type TlsOutcome = { report?: TlsReport; issues: DmarcIssue[]; isTls: boolean };
 
 const error = (file: string, code: DmarcIssue['code'], message: string): TlsOutcome => ({
   issues: [{ code, severity: 'error', file, message }],
+  isTls: true,
 });
 
 /** One TLS report from its JSON bytes; an error issue (and no report) when it is not usable. */
@@ -166,7 +174,8 @@ export function readTlsReport(
       `The SMTP TLS report is not valid JSON (${e instanceof Error ? e.message.slice(0, 200) : 'unreadable'}).`,
     );
   }
-  if (!isObject(json)) return error(path, 'json-malformed', 'The SMTP TLS report is not a JSON object.');
+  if (!isObject(json) || !('policies' in json || 'organization-name' in json || 'report-id' in json))
+    return { issues: [], isTls: false };
   const r = new Reader(path);
   const policiesJson = json.policies;
   if (!Array.isArray(policiesJson))
@@ -291,7 +300,7 @@ export function readTlsReport(
     failedSessions: policies.reduce((s, p) => s + p.failedSessions, 0),
     duplicateOf: -1,
   };
-  return { report, issues: r.issues };
+  return { report, issues: r.issues, isTls: true };
 }
 
 /** What each result type (RFC 8460 §4.3) means for the receiving domain, and what to do about it. */
