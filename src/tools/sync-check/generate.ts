@@ -136,79 +136,10 @@ const LAST = [
   'Wolf',
 ];
 
-export function generate(opts: GenerateOptions = {}): Generated {
-  const rand = seededRandom(opts.seed ?? 1);
-  const adStyle = opts.adStyle ?? 'ps7';
-  const entraStyle = opts.entraStyle ?? 'mg';
-  const hex = () =>
-    Math.floor(rand() * 0x10000)
-      .toString(16)
-      .padStart(4, '0');
-  const guid = () => {
-    const v = `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-${(8 + Math.floor(rand() * 4)).toString(16) + hex().slice(1)}-${hex()}${hex()}${hex()}`;
-    return v;
-  };
-  const base = Date.UTC(2025, 0, 1);
-  const created = () => base + Math.floor(rand() * 400) * 86_400_000 + Math.floor(rand() * 86_400) * 1000;
-  const syncTimes: number[] = [];
-  const ad: GenAd[] = [];
-  const entra: GenEntra[] = [];
-  let n = 0;
+const DAY = 86_400_000;
 
-  const newAd = (o: Partial<GenAd> & { tag: string }): GenAd => {
-    n++;
-    const first = FIRST[n % FIRST.length]!;
-    const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
-    const sam = o.sam ?? `${o.tag}${n}`.slice(0, 20);
-    const upn = o.upn ?? `${first}.${last}.${n}@contoso.com`.toLowerCase();
-    const mail = o.mail ?? upn;
-    const u: GenAd = {
-      guid: guid(),
-      cg: null,
-      sam,
-      upn,
-      mail,
-      displayName: o.displayName ?? `${last}, ${first}`,
-      nick: o.nick ?? sam,
-      enabled: o.enabled ?? true,
-      proxies: o.proxies ?? (mail ? [`SMTP:${mail}`, `smtp:${sam}@contoso.mail.onmicrosoft.com`] : []),
-      cn: o.cn ?? (n % 2 ? `${last}, ${first} ${n}` : `${first} ${last} ${n}`),
-      ou: o.ou ?? SCOPE[n % 2]!,
-      critical: o.critical ?? false,
-      created: created(),
-    };
-    if (o.cg !== undefined) u.cg = o.cg;
-    else if (n % 3 === 0) u.cg = u.guid; // Entra Connect stamps ConsistencyGuid = objectGUID on synced users
-    ad.push(u);
-    return u;
-  };
-  const dnOf = (u: GenAd) => `CN=${u.cn.replace(/,/g, '\\,')},${u.ou}`;
-  const anchorOf = (u: GenAd) => u.cg ?? u.guid;
-  const newEntra = (o: Partial<GenEntra>, from?: GenAd): GenEntra => {
-    const lastSync =
-      from || o.immutableId ? base + 420 * 86_400_000 + Math.floor(rand() * 3_600) * 1000 : null;
-    if (lastSync) syncTimes.push(lastSync);
-    const e: GenEntra = {
-      id: guid(),
-      upn: from ? from.upn.trim() : '',
-      mail: from ? from.mail : '',
-      displayName: from ? from.displayName : '',
-      nick: from ? from.nick : '',
-      userType: 'Member',
-      immutableId: from ? guidToImmutableId(anchorOf(from)) : '',
-      lastSync,
-      proxies: from ? [...from.proxies] : [],
-      errors: [],
-      onPremDn: from ? dnOf(from) : '',
-      onPremSam: from ? from.sam : '',
-      created: created(),
-      ...o,
-    };
-    entra.push(e);
-    return e;
-  };
-
-  const x: Expected = {
+function emptyExpected(): Expected {
+  return {
     sets: {
       adNotInEntra: [],
       adOutOfScope: [],
@@ -233,12 +164,100 @@ export function generate(opts: GenerateOptions = {}): Generated {
     quarantinedUpnOf: [],
     lastSyncTime: '',
   };
-  const isRaw = adStyle === 'raw-types';
-  const entraHasProxies = entraStyle !== 'msol';
-  const entraHasErrors = entraStyle !== 'msol';
-  const matched = (u: GenAd, o: Partial<GenEntra> = {}) => {
-    const e = newEntra(o, u);
-    if (isRaw && u.cg && u.cg !== u.guid) {
+}
+
+/** The users made so far on both sides and what the analysis must find among them; one seeded random stream. */
+class Population {
+  readonly rand: () => number;
+  readonly base = Date.UTC(2025, 0, 1);
+  readonly syncTimes: number[] = [];
+  readonly ad: GenAd[] = [];
+  readonly entra: GenEntra[] = [];
+  readonly x: Expected = emptyExpected();
+  readonly isRaw: boolean;
+  readonly entraHasProxies: boolean;
+  readonly entraHasErrors: boolean;
+  #n = 0;
+
+  constructor(seed: number, adStyle: AdStyle, entraStyle: EntraStyle) {
+    this.rand = seededRandom(seed);
+    this.isRaw = adStyle === 'raw-types';
+    this.entraHasProxies = entraStyle !== 'msol';
+    this.entraHasErrors = entraStyle !== 'msol';
+  }
+
+  hex(): string {
+    return Math.floor(this.rand() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
+  }
+
+  guid(): string {
+    const hex = () => this.hex();
+    return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-${(8 + Math.floor(this.rand() * 4)).toString(16) + hex().slice(1)}-${hex()}${hex()}${hex()}`;
+  }
+
+  created(): number {
+    return this.base + Math.floor(this.rand() * 400) * DAY + Math.floor(this.rand() * 86_400) * 1000;
+  }
+
+  newAd(o: Partial<GenAd> & { tag: string }): GenAd {
+    const n = ++this.#n;
+    const first = FIRST[n % FIRST.length]!;
+    const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
+    const sam = o.sam ?? `${o.tag}${n}`.slice(0, 20);
+    const upn = o.upn ?? `${first}.${last}.${n}@contoso.com`.toLowerCase();
+    const mail = o.mail ?? upn;
+    const u: GenAd = {
+      guid: this.guid(),
+      cg: null,
+      sam,
+      upn,
+      mail,
+      displayName: o.displayName ?? `${last}, ${first}`,
+      nick: o.nick ?? sam,
+      enabled: o.enabled ?? true,
+      proxies: o.proxies ?? (mail ? [`SMTP:${mail}`, `smtp:${sam}@contoso.mail.onmicrosoft.com`] : []),
+      cn: o.cn ?? (n % 2 ? `${last}, ${first} ${n}` : `${first} ${last} ${n}`),
+      ou: o.ou ?? SCOPE[n % 2]!,
+      critical: o.critical ?? false,
+      created: this.created(),
+    };
+    if (o.cg !== undefined) u.cg = o.cg;
+    else if (n % 3 === 0) u.cg = u.guid; // Entra Connect stamps ConsistencyGuid = objectGUID on synced users
+    this.ad.push(u);
+    return u;
+  }
+
+  newEntra(o: Partial<GenEntra>, from?: GenAd): GenEntra {
+    const lastSync =
+      from || o.immutableId ? this.base + 420 * DAY + Math.floor(this.rand() * 3_600) * 1000 : null;
+    if (lastSync) this.syncTimes.push(lastSync);
+    const e: GenEntra = {
+      id: this.guid(),
+      upn: from ? from.upn.trim() : '',
+      mail: from ? from.mail : '',
+      displayName: from ? from.displayName : '',
+      nick: from ? from.nick : '',
+      userType: 'Member',
+      immutableId: from ? guidToImmutableId(anchorOf(from)) : '',
+      lastSync,
+      proxies: from ? [...from.proxies] : [],
+      errors: [],
+      onPremDn: from ? dnOf(from) : '',
+      onPremSam: from ? from.sam : '',
+      created: this.created(),
+      ...o,
+    };
+    this.entra.push(e);
+    return e;
+  }
+
+  /** An Entra user synced from `u`, and the pair the analysis must match. */
+  matched(u: GenAd, o: Partial<GenEntra> = {}): GenEntra {
+    const x = this.x;
+    const e = this.newEntra(o, u);
+    if (this.isRaw && u.cg && u.cg !== u.guid) {
       // Without a usable ConsistencyGuid column the anchor falls back to objectGUID: this pair is lost.
       x.sets.adNotInEntra.push({ adGuid: u.guid, entraId: null });
       x.sets.entraOrphanedSynced.push({ adGuid: null, entraId: e.id });
@@ -247,31 +266,81 @@ export function generate(opts: GenerateOptions = {}): Generated {
       x.adNotInEntraReasons[u.guid] = 'soft-match';
     } else x.matchedPairs.push({ adGuid: u.guid, entraId: e.id });
     return e;
-  };
+  }
+}
+
+function dnOf(u: GenAd): string {
+  return `CN=${u.cn.replace(/,/g, '\\,')},${u.ou}`;
+}
+
+function anchorOf(u: GenAd): string {
+  return u.cg ?? u.guid;
+}
+
+export function generate(opts: GenerateOptions = {}): Generated {
+  const adStyle = opts.adStyle ?? 'ps7';
+  const entraStyle = opts.entraStyle ?? 'mg';
+  const p = new Population(opts.seed ?? 1, adStyle, entraStyle);
+  const x = p.x;
 
   // Plain matched users; every third has ConsistencyGuid = objectGUID; a few were migrated (ConsistencyGuid from the old forest).
   const plain = opts.users ?? 40;
   for (let k = 0; k < plain; k++) {
-    const u = newAd({ tag: 'u' });
-    if (k % 10 === 7) u.cg = guid();
-    matched(u);
+    const u = p.newAd({ tag: 'u' });
+    if (k % 10 === 7) u.cg = p.guid();
+    p.matched(u);
   }
+  const { notIn, oos } = addScopeCases(p);
+  addRuleFiltered(p);
+  addEntraOnly(p);
+  addConflicts(p);
+  addAttributeProblems(p);
+  addAdOnly(p);
 
+  x.lastSyncTime = new Date(p.syncTimes.reduce((m, v) => (v > m ? v : m), 0)).toISOString();
+  const result: Generated = {
+    ad: writeAd(p.ad, adStyle, opts.cgForm ?? 'base64', dnOf),
+    entra: writeEntra(p.entra, entraStyle, !p.entraHasProxies),
+    scope: [...SCOPE],
+    expected: x,
+    counts: { ad: p.ad.length, entra: p.entra.length },
+  };
+  if (opts.withAfter) {
+    result.adAfter = writeAd(
+      laterAd(p, notIn[0]!, oos),
+      adStyle,
+      opts.cgForm ?? 'base64',
+      dnOf,
+      'ad-users-later.csv',
+    );
+  }
+  const byPair = (
+    a: { adGuid: string | null; entraId: string | null },
+    b: { adGuid: string | null; entraId: string | null },
+  ) => (a.adGuid ?? '~').localeCompare(b.adGuid ?? '~') || (a.entraId ?? '').localeCompare(b.entraId ?? '');
+  for (const k of Object.keys(x.sets) as SetName[]) x.sets[k].sort(byPair);
+  x.matchedPairs.sort(byPair);
+  return result;
+}
+
+/** Not in Entra though in scope; out of scope, one of them still in Entra; a built-in account. */
+function addScopeCases(p: Population): { notIn: GenAd[]; oos: GenAd } {
+  const x = p.x;
   // Not in Entra: in scope, never synced.
-  const notIn = [newAd({ tag: 'new' }), newAd({ tag: 'new' })];
+  const notIn = [p.newAd({ tag: 'new' }), p.newAd({ tag: 'new' })];
   for (const u of notIn) {
     x.sets.adNotInEntra.push({ adGuid: u.guid, entraId: null });
     x.adNotInEntraReasons[u.guid] = 'unexplained';
   }
 
   // Out of scope, one of them still in Entra (its OU was unticked after it synced).
-  const oos = newAd({ tag: 'old', ou: OUT_OF_SCOPE_OU, enabled: false });
+  const oos = p.newAd({ tag: 'old', ou: OUT_OF_SCOPE_OU, enabled: false });
   x.sets.adOutOfScope.push({ adGuid: oos.guid, entraId: null });
-  const oosIn = newAd({ tag: 'old', ou: OUT_OF_SCOPE_OU, enabled: false });
-  const oosE = newEntra({}, oosIn);
+  const oosIn = p.newAd({ tag: 'old', ou: OUT_OF_SCOPE_OU, enabled: false });
+  const oosE = p.newEntra({}, oosIn);
   x.sets.adOutOfScope.push({ adGuid: oosIn.guid, entraId: oosE.id });
   x.sets.outOfScopeButInEntra.push({ adGuid: oosIn.guid, entraId: oosE.id });
-  const builtin = newAd({
+  const builtin = p.newAd({
     tag: 'x',
     sam: 'krbtgt',
     upn: '',
@@ -283,10 +352,13 @@ export function generate(opts: GenerateOptions = {}): Generated {
     enabled: false,
   });
   x.sets.adOutOfScope.push({ adGuid: builtin.guid, entraId: null });
+  return { notIn, oos };
+}
 
-  // Filtered by Entra Connect's default rules (all inside in-scope OUs).
+/** Filtered by Entra Connect's default rules (all inside in-scope OUs). */
+function addRuleFiltered(p: Population): void {
   const ruled = [
-    newAd({
+    p.newAd({
       tag: 'x',
       sam: 'Administrator',
       upn: '',
@@ -295,9 +367,9 @@ export function generate(opts: GenerateOptions = {}): Generated {
       critical: true,
       proxies: [],
     }),
-    newAd({ tag: 'x', sam: 'MSOL_0123456789ab', upn: '', mail: '', cn: 'MSOL_0123456789ab', proxies: [] }),
-    newAd({ tag: 'x', sam: 'AAD_9f8e7d6c5b4a', upn: '', mail: '', cn: 'AAD_9f8e7d6c5b4a', proxies: [] }),
-    newAd({
+    p.newAd({ tag: 'x', sam: 'MSOL_0123456789ab', upn: '', mail: '', cn: 'MSOL_0123456789ab', proxies: [] }),
+    p.newAd({ tag: 'x', sam: 'AAD_9f8e7d6c5b4a', upn: '', mail: '', cn: 'AAD_9f8e7d6c5b4a', proxies: [] }),
+    p.newAd({
       tag: 'x',
       sam: 'SUPPORT_388945a0',
       upn: '',
@@ -306,7 +378,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
       proxies: [],
       enabled: false,
     }),
-    newAd({
+    p.newAd({
       tag: 'x',
       sam: 'SM_1a2b3c4d5e6f7',
       nick: 'SystemMailbox{1f05a927-0000-0000-0000-000000000001}',
@@ -314,7 +386,7 @@ export function generate(opts: GenerateOptions = {}): Generated {
       cn: 'SystemMailbox{1f05a927}',
       proxies: [],
     }),
-    newAd({
+    p.newAd({
       tag: 'x',
       sam: 'SM_9z8y7x6w5v4u3',
       nick: 'CAS_{3a4b5c6d}',
@@ -323,21 +395,24 @@ export function generate(opts: GenerateOptions = {}): Generated {
       proxies: [],
     }),
   ];
-  for (const u of ruled) x.sets.adRuleFiltered.push({ adGuid: u.guid, entraId: null });
+  for (const u of ruled) p.x.sets.adRuleFiltered.push({ adGuid: u.guid, entraId: null });
+}
 
-  // Entra only: cloud-only members and guests, orphaned synced users.
+/** Entra only: cloud-only members and guests, orphaned synced users, and the AD users that would soft-match them. */
+function addEntraOnly(p: Population): void {
+  const x = p.x;
   const cloud = [
-    newEntra({ upn: `admin@${TENANT}`, displayName: 'Cloud Admin' }),
-    newEntra({ upn: 'svc.teams@contoso.com', displayName: 'Teams Rooms' }),
+    p.newEntra({ upn: `admin@${TENANT}`, displayName: 'Cloud Admin' }),
+    p.newEntra({ upn: 'svc.teams@contoso.com', displayName: 'Teams Rooms' }),
   ];
   const guests = [
-    newEntra({
+    p.newEntra({
       upn: `jane_fabrikam.com#EXT#@${TENANT}`,
       mail: 'jane@fabrikam.com',
       userType: 'Guest',
       displayName: 'Jane (Fabrikam)',
     }),
-    newEntra({
+    p.newEntra({
       upn: `bob_partner.org#EXT#@${TENANT}`,
       mail: 'bob@partner.org',
       userType: 'Guest',
@@ -345,16 +420,16 @@ export function generate(opts: GenerateOptions = {}): Generated {
     }),
   ];
   const orphans = [
-    newEntra({
+    p.newEntra({
       upn: 'gone.user@contoso.com',
-      immutableId: guidToImmutableId(guid()),
+      immutableId: guidToImmutableId(p.guid()),
       displayName: 'Gone, User',
     }),
   ];
 
   // Soft matches: an unsynced AD user with the UPN of a cloud-only user; another whose primary SMTP an orphan holds.
-  const soft1 = newAd({ tag: 'sm', upn: 'soft.match@contoso.com' });
-  const soft1E = newEntra({
+  const soft1 = p.newAd({ tag: 'sm', upn: 'soft.match@contoso.com' });
+  const soft1E = p.newEntra({
     upn: 'soft.match@contoso.com',
     mail: 'soft.match@contoso.com',
     displayName: 'Soft Match',
@@ -363,78 +438,82 @@ export function generate(opts: GenerateOptions = {}): Generated {
   x.sets.adNotInEntra.push({ adGuid: soft1.guid, entraId: null });
   x.softMatches.push({ adGuid: soft1.guid, entraId: soft1E.id, outcome: 'wouldSoftMatch' });
   x.adNotInEntraReasons[soft1.guid] = 'soft-match';
-  const soft2 = newAd({ tag: 'sm', upn: 'rehired@contoso.com', mail: 'rehired.person@contoso.com' });
-  const soft2E = newEntra({
+  const soft2 = p.newAd({ tag: 'sm', upn: 'rehired@contoso.com', mail: 'rehired.person@contoso.com' });
+  const soft2E = p.newEntra({
     upn: 'rehired.old@contoso.com',
     mail: 'rehired.person@contoso.com',
     proxies: ['SMTP:rehired.person@contoso.com'],
-    immutableId: guidToImmutableId(guid()),
+    immutableId: guidToImmutableId(p.guid()),
     displayName: 'Rehired (old account)',
   });
   orphans.push(soft2E);
   x.sets.adNotInEntra.push({ adGuid: soft2.guid, entraId: null });
   // MSOnline exports have no Mail column and their ProxyAddresses are a type name: no SMTP to soft-match on.
-  if (entraHasProxies)
+  if (p.entraHasProxies)
     x.softMatches.push({ adGuid: soft2.guid, entraId: soft2E.id, outcome: 'invalidSoftMatch' });
-  x.adNotInEntraReasons[soft2.guid] = entraHasProxies ? 'soft-match' : 'unexplained';
+  x.adNotInEntraReasons[soft2.guid] = p.entraHasProxies ? 'soft-match' : 'unexplained';
 
   for (const e of cloud) x.sets.entraCloudOnly.push({ adGuid: null, entraId: e.id });
   for (const e of guests) x.sets.entraCloudOnly.push({ adGuid: null, entraId: e.id });
   for (const e of orphans) x.sets.entraOrphanedSynced.push({ adGuid: null, entraId: e.id });
   for (const e of [...cloud, ...guests, ...orphans])
     x.sets.entraNotInAd.push({ adGuid: null, entraId: e.id });
+}
 
-  // Conflicts among sync candidates, with their effects in Entra.
-  const a1 = newAd({ tag: 'c', upn: 'dup.upn@contoso.com', mail: 'a1.mail@contoso.com' });
-  const a2 = newAd({ tag: 'c', upn: 'dup.upn@contoso.com', mail: 'a2.mail@contoso.com' });
-  matched(a1);
-  const a2E = matched(a2, {
+/** Conflicts among sync candidates, with their effects in Entra. */
+function addConflicts(p: Population): void {
+  const x = p.x;
+  const base = p.base;
+  const a1 = p.newAd({ tag: 'c', upn: 'dup.upn@contoso.com', mail: 'a1.mail@contoso.com' });
+  const a2 = p.newAd({ tag: 'c', upn: 'dup.upn@contoso.com', mail: 'a2.mail@contoso.com' });
+  p.matched(a1);
+  const a2E = p.matched(a2, {
     upn: `dup.upn4711@${TENANT}`,
     errors: [
       {
         category: 'PropertyConflict',
         property: 'UserPrincipalName',
         value: 'dup.upn@contoso.com',
-        time: base + 400 * 86_400_000,
+        time: base + 400 * DAY,
       },
     ],
   });
   x.quarantinedUpnOf.push(a2.guid);
-  if (entraHasErrors) x.sets.entraWithProvisioningErrors.push({ adGuid: a2.guid, entraId: a2E.id });
-  const b1 = newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
-  const b2 = newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
-  matched(b1);
-  matched(b2);
+  if (p.entraHasErrors) x.sets.entraWithProvisioningErrors.push({ adGuid: a2.guid, entraId: a2E.id });
+  const b1 = p.newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
+  const b2 = p.newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
+  p.matched(b1);
+  p.matched(b2);
   // A third user with the same mail, never synced: the conflict is the likely reason.
-  const b3 = newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
+  const b3 = p.newAd({ tag: 'c', mail: 'shared@contoso.com', proxies: [] });
   x.sets.adNotInEntra.push({ adGuid: b3.guid, entraId: null });
   x.adNotInEntraReasons[b3.guid] = 'conflict';
-  const c1 = newAd({ tag: 'c' });
+  const c1 = p.newAd({ tag: 'c' });
   c1.proxies.push('smtp:team@contoso.com');
-  const c2 = newAd({ tag: 'c' });
+  const c2 = p.newAd({ tag: 'c' });
   c2.proxies.push('smtp:team@contoso.com');
-  matched(c1);
-  const c2E = matched(c2, {
-    proxies: c2.proxies.filter((p) => p !== 'smtp:team@contoso.com'),
+  p.matched(c1);
+  const c2E = p.matched(c2, {
+    proxies: c2.proxies.filter((a) => a !== 'smtp:team@contoso.com'),
     errors: [
       {
         category: 'PropertyConflict',
         property: 'ProxyAddress',
         value: 'smtp:team@contoso.com',
-        time: base + 401 * 86_400_000,
+        time: base + 401 * DAY,
       },
     ],
   });
-  if (entraHasErrors) x.sets.entraWithProvisioningErrors.push({ adGuid: c2.guid, entraId: c2E.id });
-  const d1 = newAd({ tag: 'c', upn: 'boss@contoso.com', mail: '', proxies: [] });
-  const d2 = newAd({ tag: 'c' });
+  if (p.entraHasErrors) x.sets.entraWithProvisioningErrors.push({ adGuid: c2.guid, entraId: c2E.id });
+  const d1 = p.newAd({ tag: 'c', upn: 'boss@contoso.com', mail: '', proxies: [] });
+  const d2 = p.newAd({ tag: 'c' });
   d2.proxies.push('smtp:boss@contoso.com');
-  matched(d1);
-  matched(d2);
+  p.matched(d1);
+  p.matched(d2);
   const sorted = (...g: GenAd[]) => g.map((u) => u.guid).sort();
   x.conflicts.duplicateUpn.push({ value: 'dup.upn@contoso.com', adGuids: sorted(a1, a2) });
   x.conflicts.duplicateMail.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2, b3) });
-  if (!isRaw) {
+  if (!p.isRaw) {
     x.conflicts.duplicateProxySmtp.push({ value: 'team@contoso.com', adGuids: sorted(c1, c2) });
     x.conflicts.upnVsOtherUsersProxy.push({
       address: 'boss@contoso.com',
@@ -445,13 +524,17 @@ export function generate(opts: GenerateOptions = {}): Generated {
   }
   x.conflicts.anyAddressClaimedTwice.push({ value: 'dup.upn@contoso.com', adGuids: sorted(a1, a2) });
   x.conflicts.anyAddressClaimedTwice.push({ value: 'shared@contoso.com', adGuids: sorted(b1, b2, b3) });
-  if (!isRaw) x.conflicts.anyAddressClaimedTwice.push({ value: 'team@contoso.com', adGuids: sorted(c1, c2) });
-  x.conflicts.anyAddressClaimedTwice.sort((p, q) => (p.value < q.value ? -1 : 1));
+  if (!p.isRaw)
+    x.conflicts.anyAddressClaimedTwice.push({ value: 'team@contoso.com', adGuids: sorted(c1, c2) });
+  x.conflicts.anyAddressClaimedTwice.sort((a, b) => (a.value < b.value ? -1 : 1));
+}
 
-  // Attribute problems, one per user, each matched in Entra.
+/** Attribute problems, one per user, each matched in Entra. */
+function addAttributeProblems(p: Population): void {
+  const x = p.x;
   const attr = (code: AttributeCheckCode, o: Partial<GenAd> & { tag: string }, e: Partial<GenEntra> = {}) => {
-    const u = newAd(o);
-    matched(u, e);
+    const u = p.newAd(o);
+    p.matched(u, e);
     x.attributes.push({ adGuid: u.guid, code });
     return u;
   };
@@ -475,18 +558,21 @@ export function generate(opts: GenerateOptions = {}): Generated {
     mail: 'double.proxy@contoso.com',
     upn: 'double.proxy@contoso.com',
   });
-  if (!isRaw) dupProxy.proxies.push('smtp:double.proxy@contoso.com');
+  if (!p.isRaw) dupProxy.proxies.push('smtp:double.proxy@contoso.com');
   else x.attributes.pop();
   attr('upn-prefix-too-long', {
     tag: 'a',
     upn: `${'averyveryverylongprefix'.repeat(3)}@contoso.com`,
     mail: 'long.prefix@contoso.com',
   });
+}
 
-  // AD only for other reasons: created after the last sync (every sync is on day 420), an invalid UPN.
-  const late = newAd({ tag: 'new' });
-  late.created = base + 425 * 86_400_000;
-  const umlaut = newAd({ tag: 'new', upn: 'kämpfer@contoso.com', mail: 'kaempfer@contoso.com' });
+/** AD only for other reasons: created after the last sync (every sync is on day 420), an invalid UPN; contractors. */
+function addAdOnly(p: Population): void {
+  const x = p.x;
+  const late = p.newAd({ tag: 'new' });
+  late.created = p.base + 425 * DAY;
+  const umlaut = p.newAd({ tag: 'new', upn: 'kämpfer@contoso.com', mail: 'kaempfer@contoso.com' });
   x.attributes.push({ adGuid: umlaut.guid, code: 'upn-invalid-char' });
   for (const [u, why] of [
     [late, 'created-after-sync'],
@@ -497,49 +583,37 @@ export function generate(opts: GenerateOptions = {}): Generated {
   }
   // Contractors: an OU outside the scope that nobody synced.
   for (let k = 0; k < 3; k++) {
-    const u = newAd({ tag: 'ext', ou: CONTRACTORS_OU });
+    const u = p.newAd({ tag: 'ext', ou: CONTRACTORS_OU });
     x.sets.adOutOfScope.push({ adGuid: u.guid, entraId: null });
   }
+}
 
-  x.lastSyncTime = new Date(syncTimes.reduce((m, v) => (v > m ? v : m), 0)).toISOString();
-  const result: Generated = {
-    ad: writeAd(ad, adStyle, opts.cgForm ?? 'base64', dnOf),
-    entra: writeEntra(entra, entraStyle, !entraHasProxies),
-    scope: [...SCOPE],
-    expected: x,
-    counts: { ad: ad.length, entra: entra.length },
+/**
+ * The later AD export: two synced users deleted, two moved out of scope, one never-synced (`neverSynced`) and one
+ * out-of-scope user (`outOfScope`) deleted, two added; what the deletion preview must find goes into `x.deletion`.
+ */
+function laterAd(p: Population, neverSynced: GenAd, outOfScope: GenAd): GenAd[] {
+  const { ad, x } = p;
+  const matchedGuids = new Set(x.matchedPairs.map((m) => m.adGuid));
+  const plainUsers = ad.filter((u) => matchedGuids.has(u.guid)).slice(0, 4);
+  const removed = new Set([plainUsers[0]!.guid, plainUsers[1]!.guid, neverSynced.guid, outOfScope.guid]);
+  const moved = new Set([plainUsers[2]!.guid, plainUsers[3]!.guid]);
+  const after = ad
+    .filter((u) => !removed.has(u.guid))
+    .map((u) => (moved.has(u.guid) ? { ...u, ou: OUT_OF_SCOPE_OU } : u));
+  const nBefore = ad.length;
+  const added = [p.newAd({ tag: 'hire' }), p.newAd({ tag: 'hire' })];
+  ad.length = nBefore;
+  after.push(...added);
+  const pairOf = (g: string) => x.matchedPairs.find((m) => m.adGuid === g)!;
+  x.deletion = {
+    removedSynced: [plainUsers[0]!.guid, plainUsers[1]!.guid].map((g) => pairOf(g).adGuid).sort(),
+    movedOutOfScope: [plainUsers[2]!.guid, plainUsers[3]!.guid].sort(),
+    removedButNeverSynced: [neverSynced.guid],
+    removedOutOfScope: [outOfScope.guid],
+    added: added.map((u) => u.guid).sort(),
   };
-
-  if (opts.withAfter) {
-    // Later export: two synced users deleted, two moved out of scope, one never-synced and one out-of-scope user deleted, two added.
-    const matchedGuids = new Set(x.matchedPairs.map((p) => p.adGuid));
-    const plainUsers = ad.filter((u) => matchedGuids.has(u.guid)).slice(0, 4);
-    const removed = new Set([plainUsers[0]!.guid, plainUsers[1]!.guid, notIn[0]!.guid, oos.guid]);
-    const moved = new Set([plainUsers[2]!.guid, plainUsers[3]!.guid]);
-    const after = ad
-      .filter((u) => !removed.has(u.guid))
-      .map((u) => (moved.has(u.guid) ? { ...u, ou: OUT_OF_SCOPE_OU } : u));
-    const nBefore = ad.length;
-    const added = [newAd({ tag: 'hire' }), newAd({ tag: 'hire' })];
-    ad.length = nBefore;
-    after.push(...added);
-    result.adAfter = writeAd(after, adStyle, opts.cgForm ?? 'base64', dnOf, 'ad-users-later.csv');
-    const pairOf = (g: string) => x.matchedPairs.find((p) => p.adGuid === g)!;
-    x.deletion = {
-      removedSynced: [plainUsers[0]!.guid, plainUsers[1]!.guid].map((g) => pairOf(g).adGuid).sort(),
-      movedOutOfScope: [plainUsers[2]!.guid, plainUsers[3]!.guid].sort(),
-      removedButNeverSynced: [notIn[0]!.guid],
-      removedOutOfScope: [oos.guid],
-      added: added.map((u) => u.guid).sort(),
-    };
-  }
-  const byPair = (
-    p: { adGuid: string | null; entraId: string | null },
-    q: { adGuid: string | null; entraId: string | null },
-  ) => (p.adGuid ?? '~').localeCompare(q.adGuid ?? '~') || (p.entraId ?? '').localeCompare(q.entraId ?? '');
-  for (const k of Object.keys(x.sets) as SetName[]) x.sets[k].sort(byPair);
-  x.matchedPairs.sort(byPair);
-  return result;
+  return after;
 }
 
 // ---- writers -------------------------------------------------------------------------------------------
