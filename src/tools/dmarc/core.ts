@@ -103,6 +103,13 @@ function isFailureReportMail(info: MailInfo): boolean {
   );
 }
 
+/** The first field of an ARF feedback report (RFC 5965 §3.1), at the very start of the part. */
+function startsWithFeedbackType(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return /^feedback-type[ \t]*:/i.test(String.fromCharCode(...bytes.subarray(i, i + 16)));
+}
+
 const FAILURE_SUBJECT = /\b(dmarc\s+)?(failure|forensic)\s+report\b/i;
 
 function describeIssue(i: DmarcIssue): string {
@@ -319,6 +326,17 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
               state.draft.feedback ??= parseHeaderLines(item.bytes);
             else if (state.isDraftOwner && type === 'text/rfc822-headers')
               state.draft.original ??= parseHeaderLines(item.bytes);
+            break;
+          }
+          // Outlook can turn the message/feedback-report part into a plain attachment (ATT00001.dat): its fields
+          // still say what it is. A text body is not such a part: nothing is read from a mail's text.
+          if (state && !item.part.isBody && startsWithFeedbackType(item.bytes)) {
+            if (!item.mails.some((m) => mails.get(m)?.isSkipped)) {
+              state.draft = { path: state.info.path, input: name, isHeadersOnly: false };
+              state.draft.feedback = parseHeaderLines(item.bytes);
+              state.isDraftOwner = state.isSkipped = true;
+              note(item.mails);
+            }
             break;
           }
         }

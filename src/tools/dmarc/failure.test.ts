@@ -183,10 +183,35 @@ describe('failure reports (RFC 6591)', () => {
       '--FWD--',
       '',
     ].join('\r\n');
+    // Outlook's forward that turned the feedback part into a plain attachment.
+    const outlook = [
+      'From: admin@contoso.example',
+      'Subject: FW: DMARC failure report',
+      'Date: Tue, 04 Nov 2025 14:00:00 +0000',
+      'Content-Type: multipart/mixed; boundary="O"',
+      '',
+      '--O',
+      'Content-Type: text/plain',
+      '',
+      'Forwarding this one.',
+      '--O',
+      'Content-Type: application/octet-stream; name="ATT00001.dat"',
+      'Content-Disposition: attachment; filename="ATT00001.dat"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(FEEDBACK.replace('09:58:01', '13:00:00')),
+      '--O',
+      'Content-Type: message/rfc822',
+      '',
+      ORIGINAL.replace('forged-1', 'forged-4'),
+      '--O--',
+      '',
+    ].join('\r\n');
     const r = await run([
       { name: 'ruf.mbox', bytes: enc(mbox) },
       { name: 'ruf.zip', bytes: zipSync({ 'a.eml': enc(one) }) },
       { name: 'fw.eml', bytes: enc(forwarded) },
+      { name: 'outlook.eml', bytes: enc(outlook) },
     ]);
     expect(r.files.map((f) => [f.path, f.status, f.reason])).toEqual([
       ['ruf.mbox > message 1', 'ok', ''],
@@ -200,14 +225,16 @@ describe('failure reports (RFC 6591)', () => {
       // The same report as message 1: counted once.
       ['ruf.zip > a.eml', 'warning', ''],
       ['fw.eml > part 2', 'ok', ''],
+      ['outlook.eml', 'ok', ''],
     ]);
     expect(r.failureReports.map((x) => [x.sourceIp, x.messageId, x.duplicateOf])).toEqual([
       ['192.0.2.99', '<forged-1@spoofer.example>', -1],
       ['203.0.113.5', '<forged-2@spoofer.example>', -1],
       ['192.0.2.99', '<forged-1@spoofer.example>', 0],
       ['203.0.113.5', '<forged-3@spoofer.example>', -1],
+      ['192.0.2.99', '<forged-4@spoofer.example>', -1],
     ]);
-    expect(r.totals.failureReports).toBe(3);
+    expect(r.totals.failureReports).toBe(4);
   });
 
   it('a notice in prose only is not a failure report: no field is made up from its text', async () => {
