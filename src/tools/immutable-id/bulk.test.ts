@@ -200,6 +200,21 @@ describe('readIdColumn', () => {
     expect(values(readIdColumn('users.csv', bytes, readCsv, 5))).toEqual(['jdoe', 'mmustermann', 'empty']);
   });
 
+  it('reads a plain list of IDs without a header from its first line: no ID is taken for a column name', () => {
+    const enc = new TextEncoder();
+    const list = enc.encode(
+      `${GUID}\r\nJC2LdB0sEUucPB2eXYo7Dw==\r\n2f2ea27e-cb31-974c-89eb-1b4501aafe40\r\n`,
+    );
+    const r = readIdColumn('ids.txt', list, readCsv);
+    expect(r.headers).toEqual(['Column 1']);
+    expect(r.rows).toBe(3);
+    expect(values(r)).toEqual([GUID, 'JC2LdB0sEUucPB2eXYo7Dw==', '2f2ea27e-cb31-974c-89eb-1b4501aafe40']);
+    // One GUID alone is one value, not "a header but no rows".
+    expect(values(readIdColumn('one.txt', enc.encode(`${GUID}\r\n`), readCsv))).toEqual([GUID]);
+    // A real header stays a header, even one that reads as a short text anchor ("Id").
+    expect(readIdColumn('ids.csv', enc.encode(`Id\r\n${GUID}\r\n`), readCsv).headers).toEqual(['Id']);
+  });
+
   it('gives an unusable file its reason and no values', () => {
     const r = readIdColumn('empty.csv', new Uint8Array(), readCsv);
     expect(r.column).toBe(-1);

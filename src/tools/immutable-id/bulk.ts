@@ -36,7 +36,7 @@ export function readIdFile(
   });
   if (unusable) return { column: 0, issues: [unusable] };
   try {
-    const t = read(bytes, { file: name });
+    const t = withoutIdHeader(read(bytes, { file: name }));
     if (!t.rows.length) {
       return {
         column: 0,
@@ -90,6 +90,37 @@ export class PackedValues {
     for (let i = 0; i < values.length; i++) ends[i] = end += values[i]!.length;
     return new PackedValues(values.join(''), ends);
   }
+}
+
+/** Kinds no header name reads as: a first line holding one of these is data (a plain list of IDs, no header). */
+const STRONG_ID: ReadonlySet<IdKind> = new Set<IdKind>([
+  'guid',
+  'hex-ambiguous',
+  'immutable-id',
+  'octets',
+  'ldap',
+  'csvde',
+  'ldif',
+  'byte-array',
+  'connector-space-dn',
+  'cloud-anchor',
+  'cloud-sid',
+]);
+
+/**
+ * A list of IDs one per line has no header: its first line is an ID, and taken as a header it was lost from the
+ * table and named the column. Such a line goes back among the rows, and the columns are numbered.
+ */
+export function withoutIdHeader(t: CsvTable): CsvTable {
+  if (!t.headers.some((h) => STRONG_ID.has(convertId(h.trim()).kind))) return t;
+  return {
+    ...t,
+    headers: t.headers.map((_, i) => `Column ${i + 1}`),
+    rows: [t.headers, ...t.rows],
+    lines: t.lines.length ? [Math.max(1, t.lines[0]! - 1), ...t.lines] : [],
+    firstRow: t.headers,
+    rowCount: t.rowCount + 1,
+  };
 }
 
 /** A dropped file as the page needs it: the header to pick a column from, and that column's values. */
