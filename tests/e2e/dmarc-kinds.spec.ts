@@ -126,6 +126,11 @@ test.describe('DMARC failure and TLS reports', () => {
     await page.getByLabel(/\(folder\)$/).setInputFiles(await mailbox());
     await expect(page.getByRole('tab', { name: /^Failure reports/ })).toContainText('3');
     await expect(page.getByRole('tab', { name: /^TLS/ })).toContainText('1');
+    // The overview shows all three kinds.
+    const overview = (label: string) => page.locator('.stats li').filter({ hasText: label });
+    await expect(overview('Failure reports').locator('.value')).toHaveText('3');
+    await expect(overview('SMTP TLS reports')).toContainText('95 % of 1,000 sessions succeeded');
+    await shot(page, 'overview');
 
     await page.getByRole('tab', { name: /^Failure reports/ }).click();
     const list = page.getByRole('table', { name: 'Failure reports' });
