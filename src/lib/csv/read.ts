@@ -279,6 +279,200 @@ function duplicateHeaders(headers: readonly string[]): { name: string; columns: 
 
 const normName = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
 
+/** Leading blank lines and the `#TYPE` line: where the header starts, on which physical line, and the type. */
+function skipPreamble(text: string): { offset: number; headerLine: number; typeName?: string } {
+  let offset = 0;
+  let headerLine = 1;
+  let typeName: string | undefined;
+  for (;;) {
+    const end = lineBreakAt(text, offset);
+    const line = text.slice(offset, end === -1 ? text.length : end);
+    if (line.trim() === '' && end !== -1) {
+      offset = afterBreak(text, end);
+      headerLine++;
+      continue;
+    }
+    if (line.startsWith('#TYPE ') && end !== -1) {
+      typeName = line.slice(6).trim();
+      offset = afterBreak(text, end);
+      headerLine++;
+      continue;
+    }
+    break;
+  }
+  return { offset, headerLine, typeName };
+}
+
+/** The header row's names (at most MAX_COLUMNS, trimmed), with issues for too many and duplicate names. */
+function headerNames(
+  cells: readonly string[],
+  count: number,
+  startLine: number,
+  file: string | undefined,
+  issues: Issue<CsvIssueCode>[],
+): string[] {
+  if (count > MAX_COLUMNS) {
+    issues.push({
+      code: 'too-large',
+      severity: 'warning',
+      file,
+      line: startLine,
+      message: `The header has ${count.toLocaleString('en')} columns; only the first ${MAX_COLUMNS.toLocaleString('en')} are read.`,
+    });
+    count = MAX_COLUMNS;
+  }
+  const headers = cells.slice(0, count).map((h) => h.trim());
+  const duplicates = duplicateHeaders(headers);
+  if (duplicates.length) {
+    issues.push({
+      code: 'duplicate-header',
+      severity: 'warning',
+      file,
+      line: startLine,
+      message: `The header names ${duplicates.map((d) => `"${d.name}" (columns ${d.columns.join(', ')})`).join(', ')} more than once; the first column of each name is used.`,
+    });
+  }
+  return headers;
+}
+
+/** The counted issues past `maxRowIssues`, and repeated headers, each said once at the end. */
+function overflowIssues(
+  file: string | undefined,
+  maxRowIssues: number,
+  counts: { cut: number; repeats: number; width: number },
+): Issue<CsvIssueCode>[] {
+  const issues: Issue<CsvIssueCode>[] = [];
+  if (counts.cut > maxRowIssues) {
+    issues.push({
+      code: 'value-too-long',
+      severity: 'warning',
+      file,
+      message: `${counts.cut - maxRowIssues} more values were cut at ${MAX_VALUE_LENGTH.toLocaleString('en')} characters.`,
+    });
+  }
+  if (counts.repeats > 1) {
+    issues.push({
+      code: 'repeated-header',
+      severity: 'warning',
+      file,
+      message: `The header row repeats ${counts.repeats} times in all; none of them is read as a user.`,
+    });
+  }
+  if (counts.width > maxRowIssues) {
+    issues.push({
+      code: 'row-width',
+      severity: 'warning',
+      file,
+      message: `${counts.width - maxRowIssues} more lines have a different number of values than the header.`,
+    });
+  }
+  return issues;
+}
+
+/** What the reader hands Papa Parse when it meets a malformed record: the rest of the text and its sinks. */
+interface PapaRest {
+  text: string;
+  /** Where the first record the reader could not split starts. */
+  from: number;
+  delimiter: Delimiter;
+  /** The physical line that record starts on, and the records read before it. */
+  line: number;
+  records: number;
+  issues: Issue<CsvIssueCode>[];
+  maxRowIssues: number;
+  opts: ReadCsvOptions;
+  progressBase: number;
+  total: number;
+  /** The header once read; the columns to keep once the first data row is read (null: all). */
+  headers: () => string[] | undefined;
+  mask: () => Uint8Array | null;
+  take: (cells: string[], count: number, startLine: number) => void;
+  noteCut: (startLine: number, n: number) => void;
+}
+
+/** Papa Parse reads the rest of the text from the first malformed record on, into the same `take`. */
+function readRestWithPapa(r: PapaRest): void {
+  const { opts, issues, maxRowIssues, take, noteCut } = r;
+  const file = opts.file;
+  const onRow = opts.onRow;
+  const buffer: string[] = [];
+  let line = r.line;
+  let quoteIssues = 0;
+  let recordsBefore = r.records;
+  let lastStart = line;
+  let lastSpan = 0;
+  let isUnclosed = false;
+  // Papa Parse knows one line ending per text: every CRLF and lone CR becomes LF, as the reader reads them.
+  let rest = r.from ? r.text.slice(r.from) : r.text;
+  if (rest.indexOf('\r') !== -1) rest = rest.replace(/\r\n?/g, '\n');
+  Papa.parse<string[]>(rest, {
+    delimiter: r.delimiter,
+    newline: '\n',
+    header: false,
+    skipEmptyLines: false,
+    chunkSize: CHUNK,
+    complete: () => undefined,
+    chunk(result: Papa.ParseResult<string[]>, parser: Papa.Parser) {
+      if (opts.signal?.aborted) {
+        parser.abort();
+        return;
+      }
+      for (const err of result.errors) {
+        if (err.code === 'MissingQuotes') isUnclosed = true;
+        if (err.type === 'Quotes' && ++quoteIssues <= maxRowIssues) {
+          issues.push({
+            code: 'csv-quotes',
+            severity: 'warning',
+            file,
+            message: `Unbalanced quotes near record ${recordsBefore + (err.row ?? 0) + 1}: ${err.message}. Values after it may be shifted.`,
+          });
+        }
+      }
+      recordsBefore += result.data.length;
+      for (const row of result.data) {
+        const startLine = line;
+        let spanned = 0;
+        let cut = 0;
+        for (let k = 0; k < row.length; k++) {
+          const cell = row[k]!;
+          if (cell.indexOf('\n') !== -1) spanned += countNewlines(cell);
+          if (cell.length > MAX_VALUE_LENGTH) {
+            row[k] = cell.slice(0, MAX_VALUE_LENGTH);
+            cut++;
+          }
+        }
+        lastStart = startLine;
+        lastSpan = spanned;
+        line += 1 + spanned;
+        const headers = r.headers();
+        if (headers && row.length === 1 && row[0] === '') continue;
+        if (cut) noteCut(startLine, cut);
+        if (!headers) {
+          take(row, row.length, startLine);
+          continue;
+        }
+        const cells = onRow ? buffer : row;
+        const width = headers.length;
+        const count = row.length;
+        const mask = r.mask();
+        for (let k = 0; k < width; k++) cells[k] = k < count && (!mask || mask[k]) ? row[k]! : '';
+        take(cells, count, startLine);
+      }
+      opts.onProgress?.(r.progressBase + result.meta.cursor, r.total);
+    },
+  });
+  if (isUnclosed && lastSpan > 0) {
+    // Papa Parse reads everything after a quote that never closes as one value: say how much that swallowed.
+    issues.push({
+      code: 'unclosed-quote',
+      severity: 'warning',
+      file,
+      line: lastStart,
+      message: `Line ${lastStart} opens a quoted value that never closes, so the ${lastSpan.toLocaleString('en')} lines after it were read as part of that one value, not as rows: they are missing from the results. Look for an odd number of " on that line and export again.`,
+    });
+  }
+}
+
 /**
  * Reads a CSV export as Windows admins produce them: any encoding `decodeText` knows, an optional `#TYPE` line,
  * `,` `;` tab or `|` sniffed from the header, records split as Papa Parse splits them (Papa Parse itself reads
@@ -301,26 +495,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
 
   text = cleanText(text, file, issues);
 
-  // Skip leading blank lines and the #TYPE line; remember how many physical lines that was.
-  let offset = 0;
-  let headerLine = 1;
-  let typeName: string | undefined;
-  for (;;) {
-    const end = lineBreakAt(text, offset);
-    const line = text.slice(offset, end === -1 ? text.length : end);
-    if (line.trim() === '' && end !== -1) {
-      offset = afterBreak(text, end);
-      headerLine++;
-      continue;
-    }
-    if (line.startsWith('#TYPE ') && end !== -1) {
-      typeName = line.slice(6).trim();
-      offset = afterBreak(text, end);
-      headerLine++;
-      continue;
-    }
-    break;
-  }
+  const { offset, headerLine, typeName } = skipPreamble(text);
   const body = offset ? text.slice(offset) : text;
   if (body.trim() === '') {
     throw new InputError({
@@ -342,7 +517,6 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   let rowCount = 0;
   let line = headerLine;
   let widthIssues = 0;
-  let quoteIssues = 0;
   const maxRowIssues = opts.maxRowIssues ?? 20;
   const total = body.length;
   const onRow = opts.onRow;
@@ -383,27 +557,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
   /** The header, or one data row of `count` values in `cells` (which may be reused once this returns). */
   const take = (cells: string[], count: number, startLine: number): void => {
     if (!headers) {
-      if (count > MAX_COLUMNS) {
-        issues.push({
-          code: 'too-large',
-          severity: 'warning',
-          file,
-          line: startLine,
-          message: `The header has ${count.toLocaleString('en')} columns; only the first ${MAX_COLUMNS.toLocaleString('en')} are read.`,
-        });
-        count = MAX_COLUMNS;
-      }
-      headers = cells.slice(0, count).map((h) => h.trim());
-      const duplicates = duplicateHeaders(headers);
-      if (duplicates.length) {
-        issues.push({
-          code: 'duplicate-header',
-          severity: 'warning',
-          file,
-          line: startLine,
-          message: `The header names ${duplicates.map((d) => `"${d.name}" (columns ${d.columns.join(', ')})`).join(', ')} more than once; the first column of each name is used.`,
-        });
-      }
+      headers = headerNames(cells, count, startLine, file, issues);
       const wanted = opts.columns?.(headers);
       if (wanted) {
         keep = new Uint8Array(headers.length);
@@ -486,79 +640,22 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
 
   if (fallbackAt === -1 && !opts.signal?.aborted) opts.onProgress?.(total, total);
   if (fallbackAt !== -1 && !opts.signal?.aborted) {
-    const buffer: string[] = [];
-    let recordsBefore = records;
-    let lastStart = line;
-    let lastSpan = 0;
-    let isUnclosed = false;
-    // Papa Parse knows one line ending per text: every CRLF and lone CR becomes LF, as the reader above reads them.
-    let rest = fallbackAt ? text.slice(fallbackAt) : text;
-    if (rest.indexOf('\r') !== -1) rest = rest.replace(/\r\n?/g, '\n');
-    Papa.parse<string[]>(rest, {
+    readRestWithPapa({
+      text,
+      from: fallbackAt,
       delimiter,
-      newline: '\n',
-      header: false,
-      skipEmptyLines: false,
-      chunkSize: CHUNK,
-      complete: () => undefined,
-      chunk(result: Papa.ParseResult<string[]>, parser: Papa.Parser) {
-        if (opts.signal?.aborted) {
-          parser.abort();
-          return;
-        }
-        for (const err of result.errors) {
-          if (err.code === 'MissingQuotes') isUnclosed = true;
-          if (err.type === 'Quotes' && ++quoteIssues <= maxRowIssues) {
-            issues.push({
-              code: 'csv-quotes',
-              severity: 'warning',
-              file,
-              message: `Unbalanced quotes near record ${recordsBefore + (err.row ?? 0) + 1}: ${err.message}. Values after it may be shifted.`,
-            });
-          }
-        }
-        recordsBefore += result.data.length;
-        for (const row of result.data) {
-          const startLine = line;
-          let spanned = 0;
-          let cut = 0;
-          for (let k = 0; k < row.length; k++) {
-            const cell = row[k]!;
-            if (cell.indexOf('\n') !== -1) spanned += countNewlines(cell);
-            if (cell.length > MAX_VALUE_LENGTH) {
-              row[k] = cell.slice(0, MAX_VALUE_LENGTH);
-              cut++;
-            }
-          }
-          lastStart = startLine;
-          lastSpan = spanned;
-          line += 1 + spanned;
-          if (headers && row.length === 1 && row[0] === '') continue;
-          if (cut) noteCut(startLine, cut);
-          if (!headers) {
-            take(row, row.length, startLine);
-            continue;
-          }
-          const cells = onRow ? buffer : row;
-          const width = headers.length;
-          const count = row.length;
-          const mask: Uint8Array | null = firstRow ? keep : null;
-          for (let k = 0; k < width; k++) cells[k] = k < count && (!mask || mask[k]) ? row[k]! : '';
-          take(cells, count, startLine);
-        }
-        opts.onProgress?.(fallbackAt - offset + result.meta.cursor, total);
-      },
+      line,
+      records,
+      issues,
+      maxRowIssues,
+      opts,
+      progressBase: fallbackAt - offset,
+      total,
+      headers: () => headers,
+      mask: () => (firstRow ? keep : null),
+      take,
+      noteCut,
     });
-    if (isUnclosed && lastSpan > 0) {
-      // Papa Parse reads everything after a quote that never closes as one value: say how much that swallowed.
-      issues.push({
-        code: 'unclosed-quote',
-        severity: 'warning',
-        file,
-        line: lastStart,
-        message: `Line ${lastStart} opens a quoted value that never closes, so the ${lastSpan.toLocaleString('en')} lines after it were read as part of that one value, not as rows: they are missing from the results. Look for an odd number of " on that line and export again.`,
-      });
-    }
   }
   throwIfAborted(opts.signal);
   if (!headers) {
@@ -569,30 +666,7 @@ export function readCsv(input: Uint8Array | string, opts: ReadCsvOptions = {}): 
       message: 'The file has no header row.',
     });
   }
-  if (cutIssues > maxRowIssues) {
-    issues.push({
-      code: 'value-too-long',
-      severity: 'warning',
-      file,
-      message: `${cutIssues - maxRowIssues} more values were cut at ${MAX_VALUE_LENGTH.toLocaleString('en')} characters.`,
-    });
-  }
-  if (repeats > 1) {
-    issues.push({
-      code: 'repeated-header',
-      severity: 'warning',
-      file,
-      message: `The header row repeats ${repeats} times in all; none of them is read as a user.`,
-    });
-  }
-  if (widthIssues > maxRowIssues) {
-    issues.push({
-      code: 'row-width',
-      severity: 'warning',
-      file,
-      message: `${widthIssues - maxRowIssues} more lines have a different number of values than the header.`,
-    });
-  }
+  issues.push(...overflowIssues(file, maxRowIssues, { cut: cutIssues, repeats, width: widthIssues }));
   return {
     headers,
     rows,
