@@ -145,9 +145,28 @@ describe('rolling up the five reporters (hand-computed from the fixtures)', asyn
       failingAuthenticated: 0,
       failingUnknown: 7,
       verdict: 'ready',
+      isEnforcing: false,
       advice:
         'Legitimate senders pass. The 13.0% that fails comes from sources nothing vouches for — likely spoofing, which p=quarantine or p=reject would stop. 3.7% failed but the receiver excused it (forwarded, mailing list, local policy).',
     });
+  });
+});
+
+describe('readiness when every domain already enforces', () => {
+  it('says what the published policy does with the failing mail, not whether to move to it', async () => {
+    const r = await analyse(['microsoft.xml', 'gmx.xml', 'mimecast.xml'].map(load));
+    expect(r.readiness.currentPolicy).toBe('reject');
+    expect(r.readiness.isEnforcing).toBe(true);
+    expect(r.readiness.advice).toMatch(/^Already enforcing p=quarantine\/reject[,:]/);
+    expect(r.readiness.advice).toBe(
+      'Already enforcing p=quarantine/reject, and legitimate senders pass: the 19.0% that fails comes from sources nothing vouches for — likely spoofing, quarantined or rejected as intended. 9.5% failed but the receiver excused it (forwarded, mailing list, local policy).',
+    );
+  });
+
+  it('a domain still at p=none keeps the advice about moving to enforcement', async () => {
+    const r = await analyse(FIXTURES.map(load));
+    expect(r.readiness.isEnforcing).toBe(false);
+    expect(r.readiness.advice).toMatch(/p=quarantine or p=reject would stop/);
   });
 });
 

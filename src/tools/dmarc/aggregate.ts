@@ -327,10 +327,15 @@ export function buildReadiness(
   senders: SenderRow[],
 ): Readiness {
   let currentPolicy = '';
+  // The weakest policy seen, and the smallest pct= published with an enforcing one.
+  let weakest = '';
+  let enforcedPct = 100;
   for (const i of unique) {
-    const p = reports[i]!.policy.p;
-    if (p in STRICTNESS && (currentPolicy === '' || STRICTNESS[p]! > STRICTNESS[currentPolicy]!))
-      currentPolicy = p;
+    const { p, pct } = reports[i]!.policy;
+    if (!(p in STRICTNESS)) continue;
+    if (currentPolicy === '' || STRICTNESS[p]! > STRICTNESS[currentPolicy]!) currentPolicy = p;
+    if (weakest === '' || STRICTNESS[p]! < STRICTNESS[weakest]!) weakest = p;
+    if (p !== 'none' && /^\d+$/.test(pct) && Number(pct) < enforcedPct) enforcedPct = Number(pct);
   }
   let messages = 0;
   let failing = 0;
@@ -338,6 +343,8 @@ export function buildReadiness(
   let failingAuthenticated = 0;
   let failingUnknown = 0;
   let failingOverridden = 0;
+  /** Legitimate failing mail the receivers say they quarantined or rejected. */
+  let legitBlocked = 0;
   for (const r of records) {
     messages += r.count;
     if (r.isDmarcPass) continue;
@@ -345,9 +352,12 @@ export function buildReadiness(
     const kind = senders[r.sender]?.kind ?? 'unknown';
     // The receiver already excused it (and would under p=reject too): neither a fix nor spoofing.
     if (r.reasons.some((x) => OVERRIDES.has(x.type))) failingOverridden += r.count;
-    else if (kind === 'service') failingKnown += r.count;
-    else if (kind === 'authenticated') failingAuthenticated += r.count;
-    else failingUnknown += r.count;
+    else if (kind === 'unknown') failingUnknown += r.count;
+    else {
+      if (kind === 'service') failingKnown += r.count;
+      else failingAuthenticated += r.count;
+      if (r.disposition === 'quarantine' || r.disposition === 'reject') legitBlocked += r.count;
+    }
   }
   const legitFailing = failingKnown + failingAuthenticated;
   const share = messages ? legitFailing / messages : 0;
@@ -372,6 +382,24 @@ export function buildReadiness(
     verdict = share <= 0.02 ? 'almost' : 'not-ready';
     advice = `${pct(legitFailing)} of all mail fails DMARC although it comes from recognised services or authenticated servers${top.length ? ` (${top.join(', ')})` : ''}: align their SPF (envelope domain) or DKIM (d=) with your From domain before enforcing.${failingUnknown ? ` The other ${pct(failingUnknown)} failing comes from unknown sources, likely spoofing.` : ''}`;
   }
+  // Every domain already enforces: what the data means is what the policy does now, not whether to move to it.
+  const isEnforcing = weakest === 'quarantine' || weakest === 'reject';
+  if (messages > 0 && isEnforcing) {
+    const policy = `p=${weakest === currentPolicy ? currentPolicy : `${weakest}/${currentPolicy}`}${enforcedPct < 100 ? ` (pct=${enforcedPct}: applied to that share of failing mail)` : ''}`;
+    const action =
+      weakest !== currentPolicy
+        ? 'quarantined or rejected'
+        : currentPolicy === 'reject'
+          ? 'rejected'
+          : 'quarantined';
+    if (legitFailing > 0)
+      advice = `Already enforcing ${policy}: ${pct(legitFailing)} of all mail comes from recognised services or authenticated servers${top.length ? ` (${top.join(', ')})` : ''} and fails DMARC, so receivers may have ${action} legitimate mail${legitBlocked ? ` — they report ${legitBlocked.toLocaleString('en-US')} message(s) quarantined or rejected` : ''}. Align their SPF (envelope domain) or DKIM (d=) with your From domain.${failingUnknown ? ` The other ${pct(failingUnknown)} failing comes from unknown sources, likely spoofing, which the policy stops.` : ''}`;
+    else
+      advice =
+        failingUnknown > 0
+          ? `Already enforcing ${policy}, and legitimate senders pass: the ${pct(failingUnknown)} that fails comes from sources nothing vouches for — likely spoofing, ${action} as intended.`
+          : `Already enforcing ${policy}, and every recognised sender passes: nothing legitimate is being ${action}.`;
+  }
   if (failingOverridden > 0 && messages > 0) {
     advice += ` ${pct(failingOverridden)} failed but the receiver excused it (forwarded, mailing list, local policy).`;
   }
@@ -384,6 +412,7 @@ export function buildReadiness(
     failingUnknown,
     failingOverridden,
     verdict,
+    isEnforcing,
     advice,
   };
 }

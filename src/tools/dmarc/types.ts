@@ -349,6 +349,8 @@ export interface Readiness {
   /** Not excused, and nothing vouches for it: likely spoofing (or forwarding that broke DKIM). */
   failingUnknown: number;
   verdict: 'ready' | 'almost' | 'not-ready' | 'no-data';
+  /** Every policy domain already publishes p=quarantine or p=reject: `advice` says what that policy does now. */
+  isEnforcing: boolean;
   advice: string;
 }
 
