@@ -308,6 +308,97 @@ function dedupe<U extends { i: number }>(
   return { users: out, keys: side.keys.select(kept), anchors: side.anchors.select(kept) };
 }
 
+/**
+ * Each AD user once by objectGUID (the later export too), each Entra user once by id; the first few repeats are
+ * said one by one, the rest counted.
+ */
+function dedupeSides(
+  adRead: Side<AdUser>,
+  afterRead: Side<AdUser>,
+  entraRead: Side<EntraUser>,
+  issues: SyncIssue[],
+): { adSide: Side<AdUser>; adAfter: AdUser[]; entraSide: Side<EntraUser> } {
+  let adDupes = 0;
+  const adSide = dedupe(
+    adRead,
+    (u) => u.objectGuid,
+    (u, first) => {
+      if (++adDupes <= 5) {
+        issues.push({
+          code: 'duplicate-ad-user',
+          severity: 'warning',
+          file: u.file,
+          line: u.line,
+          message: `objectGUID ${u.objectGuid} appears again (first in ${first!.file}, line ${first!.line}); the repeat is ignored.`,
+        });
+      }
+      return adDupes < 5;
+    },
+  );
+  const adAfter = dedupe(
+    afterRead,
+    (u) => u.objectGuid,
+    () => false,
+  ).users;
+  let entraDupes = 0;
+  let noId = 0;
+  const entraSide = dedupe(
+    entraRead,
+    (e) => e.id || null,
+    (e, first) => {
+      if (++entraDupes <= 5 && e.file !== first!.file) {
+        issues.push({
+          code: 'duplicate-entra-user',
+          severity: 'info',
+          file: e.file,
+          message: `User ${e.id} is also in ${first!.file}; counted once.`,
+        });
+      }
+      return entraDupes < 5;
+    },
+  );
+  const entra = entraSide.users;
+  for (const e of entra) if (!e.id) noId++;
+  if (adDupes > 5)
+    issues.push({
+      code: 'duplicate-ad-user',
+      severity: 'warning',
+      message: `${adDupes - 5} more repeated objectGUIDs were ignored.`,
+    });
+  if (entraDupes > 5)
+    issues.push({
+      code: 'duplicate-entra-user',
+      severity: 'info',
+      message: `${entraDupes} users appear in more than one Entra file; each is counted once.`,
+    });
+  if (noId) issues.push({ code: 'no-id', severity: 'warning', message: `${noId} Entra users have no id.` });
+  return { adSide, adAfter, entraSide };
+}
+
+/** Entra users handed in as Graph objects (a live Graph call), read as one more Entra file. */
+function readGraphUsers(
+  input: SyncCheckInput,
+  entraRead: Side<EntraUser>,
+  entraVerdict: SideVerdict,
+  mappings: FileMapping[],
+  issues: SyncIssue[],
+): void {
+  const source = input.entraJsonSource ?? 'Microsoft Graph';
+  const g = collectGraphUsers(input.entraJson ?? [], source);
+  const r = entraFromObjects(g.users, source, entraRead.users.length, input.mapping?.entra);
+  entraVerdict.given++;
+  issues.push(...g.issues.filter((i) => i.severity !== 'error' || g.users.length > 0));
+  if (r.rejected) {
+    const fatal = g.users.length === 0 ? g.issues.find((i) => i.severity === 'error') : undefined;
+    const refused = fatal ? { ...fatal, hint: r.rejected.hint } : r.rejected;
+    issues.push(refused);
+    entraVerdict.refused.push(refused);
+  } else {
+    addRead(entraRead, r, mappings, issues);
+    entraVerdict.used++;
+  }
+}
+
 function hasField(m: FileMapping, field: string): boolean {
   return (
     !m.refused &&
@@ -361,22 +452,7 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
     mappings,
     issues,
   );
-  if (input.entraJson?.length) {
-    const source = input.entraJsonSource ?? 'Microsoft Graph';
-    const g = collectGraphUsers(input.entraJson, source);
-    const r = entraFromObjects(g.users, source, entraRead.users.length, input.mapping?.entra);
-    entraVerdict.given++;
-    issues.push(...g.issues.filter((i) => i.severity !== 'error' || g.users.length > 0));
-    if (r.rejected) {
-      const fatal = g.users.length === 0 ? g.issues.find((i) => i.severity === 'error') : undefined;
-      const refused = fatal ? { ...fatal, hint: r.rejected.hint } : r.rejected;
-      issues.push(refused);
-      entraVerdict.refused.push(refused);
-    } else {
-      addRead(entraRead, r, mappings, issues);
-      entraVerdict.used++;
-    }
-  }
+  if (input.entraJson?.length) readGraphUsers(input, entraRead, entraVerdict, mappings, issues);
   const afterRead = emptySide<AdUser>();
   const afterVerdict = readAll(
     afterFiles,
@@ -410,61 +486,9 @@ export function analyse(input: SyncCheckInput, opts: SyncCheckOptions = {}): Syn
   throwIfAborted(opts.signal);
   progress.report(sizes, 'Comparing');
 
-  let adDupes = 0;
-  const adSide = dedupe(
-    adRead,
-    (u) => u.objectGuid,
-    (u, first) => {
-      if (++adDupes <= 5) {
-        issues.push({
-          code: 'duplicate-ad-user',
-          severity: 'warning',
-          file: u.file,
-          line: u.line,
-          message: `objectGUID ${u.objectGuid} appears again (first in ${first!.file}, line ${first!.line}); the repeat is ignored.`,
-        });
-      }
-      return adDupes < 5;
-    },
-  );
-  const adAfter = dedupe(
-    afterRead,
-    (u) => u.objectGuid,
-    () => false,
-  ).users;
-  let entraDupes = 0;
-  let noId = 0;
-  const entraSide = dedupe(
-    entraRead,
-    (e) => e.id || null,
-    (e, first) => {
-      if (++entraDupes <= 5 && e.file !== first!.file) {
-        issues.push({
-          code: 'duplicate-entra-user',
-          severity: 'info',
-          file: e.file,
-          message: `User ${e.id} is also in ${first!.file}; counted once.`,
-        });
-      }
-      return entraDupes < 5;
-    },
-  );
+  const { adSide, adAfter, entraSide } = dedupeSides(adRead, afterRead, entraRead, issues);
   const ad = adSide.users;
   const entra = entraSide.users;
-  for (const e of entra) if (!e.id) noId++;
-  if (adDupes > 5)
-    issues.push({
-      code: 'duplicate-ad-user',
-      severity: 'warning',
-      message: `${adDupes - 5} more repeated objectGUIDs were ignored.`,
-    });
-  if (entraDupes > 5)
-    issues.push({
-      code: 'duplicate-entra-user',
-      severity: 'info',
-      message: `${entraDupes} users appear in more than one Entra file; each is counted once.`,
-    });
-  if (noId) issues.push({ code: 'no-id', severity: 'warning', message: `${noId} Entra users have no id.` });
 
   const scope = parseScope(input.scope ?? []);
   issues.push(...scope.issues);
