@@ -29,6 +29,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: 'high',
           riskState: 'atRisk',
           priority: 1,
+          isOpen: true,
+          why: 'high risk · Leaked credentials · Global Administrator',
           detections: 2,
         },
         {
@@ -37,6 +39,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: null,
           riskState: null,
           priority: 2,
+          isOpen: true,
+          why: 'high risk · Malicious IP address · detected 1 h ago',
           detections: 1,
         },
         {
@@ -45,6 +49,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: 'medium',
           riskState: 'atRisk',
           priority: 2,
+          isOpen: true,
+          why: 'medium risk · suspiciousAuthAppApproval · detected 3 days ago',
           detections: 2,
         },
         {
@@ -53,6 +59,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: 'hidden',
           riskState: 'atRisk',
           priority: 3,
+          isOpen: true,
+          why: 'risk hidden · Atypical travel · not remediated',
           detections: 1,
         },
         {
@@ -61,6 +69,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: 'medium',
           riskState: 'unknownFutureValue',
           priority: 3,
+          isOpen: true,
+          why: 'medium risk',
           detections: 0,
         },
         {
@@ -69,6 +79,8 @@ describe('hybrid-toolbox risk-triage', () => {
           riskLevel: 'low',
           riskState: 'remediated',
           priority: 4,
+          isOpen: false,
+          why: 'not open: remediated',
           detections: 1,
         },
       ],

@@ -13,6 +13,8 @@ export function jsonSummary(result: TriageResult) {
       riskLevel: u.riskLevel,
       riskState: u.riskState,
       priority: u.priority,
+      isOpen: u.isOpen,
+      why: u.why ?? '',
       detections: u.detections.length,
     })),
     detections: result.detections.length,

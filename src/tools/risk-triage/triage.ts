@@ -287,7 +287,7 @@ export function scoreUser(input: UserInput, rules: TriageRules, now: number): Tr
     const hours = (now - time(lastOpen)) / 3_600_000;
     const window = [...rules.recency].sort((a, b) => a.hours - b.hours).find((r) => hours <= r.hours);
     const ago = hoursText(Math.max(0, hours));
-    if (window) add(`Newest open detection ${ago} ago`, window.points, `${ago} ago`);
+    if (window) add(`Newest open detection ${ago} ago`, window.points, `detected ${ago} ago`);
   }
 
   const roles = input.roles ?? dir?.roles ?? null;
