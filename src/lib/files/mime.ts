@@ -3,6 +3,7 @@
  * multiparts, base64 and quoted-printable, file names (RFC 2231 and encoded words). Works on bytes, so 8-bit and
  * binary parts survive untouched.
  */
+import { decodeLatin1 } from '../text/latin1.ts';
 
 export interface MimeHeaders {
   /** Lower-cased names; repeated headers keep every value. */
@@ -30,14 +31,6 @@ export interface ParsedMail {
   /** Every content type seen, multiparts included. */
   types: string[];
 }
-
-const latin1 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
-  }
-  return s;
-};
 
 /** No real header block comes near this; a part without a blank line this early has no headers at all. */
 const MAX_HEADER_BYTES = 256 * 1024;
@@ -256,7 +249,7 @@ export function parseMail(
   const visit = (part: Uint8Array, index: string, depth: number) => {
     const { headerEnd, body } = bodyStart(part, 0);
     const noHeaders = part[0] === 0x0a || (part[0] === 0x0d && part[1] === 0x0a);
-    const headers = parseHeaderBlock(noHeaders ? '' : latin1(part.subarray(0, headerEnd)));
+    const headers = parseHeaderBlock(noHeaders ? '' : decodeLatin1(part.subarray(0, headerEnd)));
     const content = noHeaders ? part.subarray(part[0] === 0x0a ? 1 : 2) : part.subarray(body);
     const { type, params } = parseParams(headers.get('content-type') ?? 'text/plain');
     const contentType = type.includes('/') ? type : 'text/plain';
@@ -305,7 +298,7 @@ const MAIL_HEADERS = new Set([
  * one header that only mail has; an mbox starts with a `From ` separator line.
  */
 export function sniffMail(bytes: Uint8Array): 'mail' | 'mbox' | undefined {
-  const head = latin1(bytes.subarray(0, 65536));
+  const head = decodeLatin1(bytes.subarray(0, 65536));
   if (/^From \S+.*\r?\n/.test(head)) {
     const next = head.indexOf('\n') + 1;
     return sniffMail(bytes.subarray(next)) ? 'mbox' : undefined;

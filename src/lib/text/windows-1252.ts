@@ -1,3 +1,5 @@
+import { charCodesToString } from './latin1.ts';
+
 /** Code points of bytes 0x80–0x9F in Windows-1252 (the rest of the range equals ISO-8859-1). */
 const CP1252_HIGH = [
   0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
@@ -15,8 +17,5 @@ export function decodeWindows1252(bytes: Uint8Array): string {
     const b = bytes[i]!;
     out[i] = b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80]! : b;
   }
-  let s = '';
-  for (let i = 0; i < out.length; i += 8192)
-    s += String.fromCharCode.apply(null, out.subarray(i, i + 8192) as unknown as number[]);
-  return s;
+  return charCodesToString(out);
 }

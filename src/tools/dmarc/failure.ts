@@ -1,4 +1,5 @@
 import { decodeEncodedWords } from '../../lib/files/mime.ts';
+import { decodeLatin1 } from '../../lib/text/latin1.ts';
 import {
   FUTURE_SLACK,
   isIpAddress,
@@ -37,12 +38,11 @@ export type FailureOutcome =
   /** An ARF report of another type (`abuse`, `fraud`, `virus`…): not a DMARC failure report. */
   | { kind: 'other'; feedbackType: string; issues: DmarcIssue[] };
 
-const LATIN1 = new TextDecoder('latin1');
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `Name: value` lines (folded lines joined) of a header block given as bytes, up to its first blank line. */
 export function parseHeaderLines(bytes: Uint8Array): HeaderList {
-  const text = LATIN1.decode(bytes.subarray(0, 256 * 1024));
+  const text = decodeLatin1(bytes.subarray(0, 256 * 1024));
   const out: HeaderList = [];
   let name = '';
   let value = '';
