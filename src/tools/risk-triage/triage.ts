@@ -2,6 +2,7 @@
  * Triage: detections joined to their users, each user scored by rules an admin can read and change, and a
  * priority from the score. Every point given is listed with its reason, so a priority can always be explained.
  */
+import { InputError } from '../../lib/issue.ts';
 import { isPlausibleDate } from './parse.ts';
 import { graphWord } from './graph-words.ts';
 import type {
@@ -109,20 +110,23 @@ export const DEFAULT_RULES: TriageRules = {
 
 const LEVEL_ORDER: Record<string, number> = { none: 0, low: 1, medium: 2, high: 3 };
 
-/** Merges partial rules (from the view or a JSON file) over the defaults; throws on a wrong type. */
+function badRules(message: string): InputError<RiskIssue['code']> {
+  return new InputError<RiskIssue['code']>({ code: 'bad-rules', severity: 'error', message });
+}
+
+/** Merges partial rules (from the view or a JSON file) over the defaults; throws an InputError on a wrong type. */
 export function mergeRules(partial: unknown, base: TriageRules = DEFAULT_RULES): TriageRules {
   if (partial === undefined || partial === null) return base;
-  if (typeof partial !== 'object' || Array.isArray(partial))
-    throw new TypeError('Rules must be a JSON object.');
+  if (typeof partial !== 'object' || Array.isArray(partial)) throw badRules('Rules must be a JSON object.');
   const p = partial as Record<string, unknown>;
   const out: TriageRules = structuredClone(base);
   const num = (k: string, v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`"${k}" must be a number.`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw badRules(`"${k}" must be a number.`);
     return v;
   };
   const numMap = (k: string, v: unknown, into: Record<string, number>) => {
     if (!v || typeof v !== 'object' || Array.isArray(v))
-      throw new TypeError(`"${k}" must be an object of numbers.`);
+      throw badRules(`"${k}" must be an object of numbers.`);
     for (const [key, n] of Object.entries(v)) into[key] = num(`${k}.${key}`, n);
   };
   for (const [k, v] of Object.entries(p)) {
@@ -140,7 +144,7 @@ export function mergeRules(partial: unknown, base: TriageRules = DEFAULT_RULES):
         break;
       }
       case 'recency':
-        if (!Array.isArray(v)) throw new TypeError('"recency" must be a list of {hours, points}.');
+        if (!Array.isArray(v)) throw badRules('"recency" must be a list of {hours, points}.');
         out.recency = v.map((r, i) => {
           const o = (r ?? {}) as Record<string, unknown>;
           return {
@@ -151,7 +155,7 @@ export function mergeRules(partial: unknown, base: TriageRules = DEFAULT_RULES):
         break;
       case 'closedStates':
         if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
-          throw new TypeError('"closedStates" must be a list of strings.');
+          throw badRules('"closedStates" must be a list of strings.');
         out.closedStates = v as string[];
         break;
       case 'otherLevelPoints':
@@ -166,7 +170,7 @@ export function mergeRules(partial: unknown, base: TriageRules = DEFAULT_RULES):
         out[k] = num(k, v);
         break;
       default:
-        throw new TypeError(`Unknown rule "${k}".`);
+        throw badRules(`Unknown rule "${k}".`);
     }
   }
   return out;
