@@ -6,7 +6,7 @@
 import type { GraphClient } from '../../lib/graph/client.ts';
 import { WRITE_SCOPES } from '../../lib/graph/config.ts';
 import { errorText, isGraphError } from '../../lib/graph/errors.ts';
-import { IDENTITY_PROTECTION_PACE_MS, type GraphObject } from '../../lib/graph/risk.ts';
+import { IDENTITY_PROTECTION_PACE_MS, type GraphObject } from './graph.ts';
 import { toCsv } from '../../lib/csv/write.ts';
 import type { TriagedUser } from './types.ts';
 

@@ -13,7 +13,7 @@ import {
   fetchRiskyUsers,
   fetchUserSyncInfo,
   type GraphObject,
-} from '../../lib/graph/risk.ts';
+} from './graph.ts';
 import { isGraphError } from '../../lib/graph/errors.ts';
 
 export interface LiveRiskOptions {

@@ -7,7 +7,7 @@
 import type { NamedBytes } from '../../../lib/issue.ts';
 import type { GraphClient } from '../../../lib/graph/client.ts';
 import { GraphError, isGraphError } from '../../../lib/graph/errors.ts';
-import { IDENTITY_PROTECTION_PACE_MS, type GraphObject } from '../../../lib/graph/risk.ts';
+import { IDENTITY_PROTECTION_PACE_MS, type GraphObject } from '../graph.ts';
 
 /** Least privilege for the job: what each read needs as an application permission. */
 export const APP_PERMISSIONS = {

@@ -1,8 +1,12 @@
 /**
- * Entra users read live, shaped exactly like a `/v1.0/users` page saved from Graph Explorer, so Sync check runs
- * them through the same core as a dropped file.
+ * Sync check's "Load from Entra": Entra users read live, shaped exactly like a `/v1.0/users` page saved from Graph
+ * Explorer, so Sync check runs them through the same core as a dropped file, and the tenant's sync settings.
  */
-import type { GraphClient, PageProgress } from './client.ts';
+import type { NamedBytes } from '../../lib/issue.ts';
+import type { GraphClient, PageProgress } from '../../lib/graph/client.ts';
+import { SCOPES } from '../../lib/graph/config.ts';
+import type { GraphLoader } from '../../lib/graph/loaders.ts';
+import { fetchSyncSettings, type SyncSettings } from './graph-settings.ts';
 
 /** The properties Sync check reads: the same list as its Get-MgUser export command. */
 export const USER_SELECT = [
@@ -72,3 +76,38 @@ export function usersAsGraphPage(
   });
   return { name, bytes: new TextEncoder().encode(text) };
 }
+
+export interface EntraUsersLoad {
+  users: GraphUser[];
+  /** The users as a Graph page file, for a core that reads dropped Graph JSON. */
+  file: NamedBytes;
+  /** The tenant's sync status and deletion threshold; parts that could not be read are in `problems`. */
+  syncSettings: SyncSettings;
+}
+
+/** Sync check's "Load from Entra": every user with onPremises* plus the tenant's sync settings. */
+export const loadEntraUsers: GraphLoader<EntraUsersLoad> = {
+  scopes: [...SCOPES.users, ...SCOPES.syncSettings],
+  async run(ctx) {
+    ctx.progress('Reading sync settings', 0);
+    const syncSettings = await fetchSyncSettings({
+      organization: ctx.client,
+      synchronization: ctx.client,
+      signal: ctx.signal,
+    });
+    const users = await fetchEntraUsers({
+      client: ctx.client,
+      signal: ctx.signal,
+      onWait: ctx.onWait,
+      onProgress: (p) => ctx.progress('Reading users', p.items, p.total),
+    });
+    return { users, file: usersAsGraphPage(users), syncSettings };
+  },
+};
+
+/** Only the sync settings (for a view that already has users from a file). */
+export const loadSyncSettings: GraphLoader<SyncSettings> = {
+  scopes: [...SCOPES.users, ...SCOPES.syncSettings],
+  run: (ctx) =>
+    fetchSyncSettings({ organization: ctx.client, synchronization: ctx.client, signal: ctx.signal }),
+};

@@ -3,7 +3,7 @@
  * here is paced; 429s are waited out by the client. Objects come back exactly as Graph sent them (enum strings
  * Graph adds later are kept as they are) so the triage core treats live data and a saved page the same way.
  */
-import type { GraphClient, PageProgress } from './client.ts';
+import type { GraphClient, PageProgress } from '../../lib/graph/client.ts';
 
 /** Identity Protection's documented limit: about one request per second per tenant. */
 export const IDENTITY_PROTECTION_PACE_MS = 1000;

@@ -3,8 +3,8 @@
  * Entra Connect / Cloud Sync is allowed to do (`/directory/onPremisesSynchronization`): the accidental-deletion
  * threshold the deletion preview should use and the hard/soft-match blocks.
  */
-import type { GraphClient } from './client.ts';
-import { isGraphError } from './errors.ts';
+import type { GraphClient } from '../../lib/graph/client.ts';
+import { isGraphError } from '../../lib/graph/errors.ts';
 
 export type DeletionPreventionType = 'disabled' | 'enabledForCount' | 'enabledForPercentage' | (string & {});
 
