@@ -12,7 +12,7 @@ export interface ViewQuery {
 }
 
 export interface SliceOptions {
-  /** Gives the page its turn (scheduler.yield in the page; anything awaitable in tests). */
+  /** Gives the page its turn (a new task in the page; anything awaitable in tests). */
   pause: () => Promise<void>;
   signal?: AbortSignal;
   /** Work between pauses; the clock is read every 256 rows. */

@@ -31,22 +31,12 @@ const CACHE_ROWS = 4096;
 
 const empty = (): BulkSummary => ({ values: 0, ids: 0, ambiguous: 0, anchors: 0, invalid: 0 });
 
-/** Gives the page its turn: scheduler.yield where Chromium has it, else a message (setTimeout clamps to 4 ms). */
-export function yieldToPage(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (s?.yield) return s.yield();
-  return new Promise((resolve) => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => resolve();
-    c.port2.postMessage(null);
-  });
-}
-
 /**
- * Gives every other task its turn (timers, messages, input): a new task, queued behind those already due. Unlike
- * scheduler.yield, whose continuation goes before them, so a long pass of continuations still starves a timer.
+ * Gives every other task its turn (timers, messages, input, painting): a new task, queued behind those already due.
+ * Not scheduler.yield, whose continuation goes before them: a long pass of continuations kept every page timer
+ * waiting until the pass was over. A message, not setTimeout, which clamps to 4 ms.
  */
-export function yieldTask(): Promise<void> {
+export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => {
     const c = new MessageChannel();
     c.port1.onmessage = () => resolve();
