@@ -37,7 +37,7 @@ const EXPECTED = hasCorpus
     };
 
 const card = (page: Page, label: string) =>
-  page.locator('.stats li').filter({ has: page.locator('.label', { hasText: label }) });
+  page.locator('.stats li').filter({ has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) });
 
 async function shot(page: Page, testInfo: TestInfo, view: string) {
   // The app header is sticky: from the top, a full-page capture does not paint it over the middle.
@@ -261,5 +261,129 @@ test.describe('DMARC reports', () => {
     await page.keyboard.press('ArrowLeft');
     await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
     await shot(page, testInfo, 'overview-dark');
+  });
+});
+
+test.describe('DMARC menus, texts and the Files table', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('./#/dmarc');
+    await expect(page.getByRole('heading', { level: 1, name: 'DMARC aggregate reports' })).toBeVisible();
+  });
+
+  test('"CSV per view" and "Columns" close on Escape, a click outside and a tab switch; the CSV menu covers nothing', async ({
+    page,
+  }, testInfo) => {
+    await dropFolder(page, EXPECTED.folder);
+    await page.getByRole('tab', { name: /^Senders/ }).click();
+    const toggle = page.getByRole('button', { name: /^CSV per view/ });
+    const menu = page.getByRole('group', { name: 'CSV per view' });
+
+    await toggle.click();
+    await expect(menu).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    // In the flow, not over the table's own buttons.
+    const excel = page.getByRole('button', { name: /CSV for Excel/ });
+    const [a, b] = [(await menu.boundingBox())!, (await excel.boundingBox())!];
+    const overlaps =
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    expect(overlaps).toBe(false);
+    await excel.click({ trial: true });
+    await shot(page, testInfo, 'csv-menu-open');
+
+    await menu.getByRole('button').first().focus();
+    await page.keyboard.press('Escape');
+    await expect(menu).toHaveCount(0);
+    await expect(toggle).toBeFocused();
+
+    await toggle.click();
+    await expect(menu).toBeVisible();
+    await page.getByRole('heading', { level: 1 }).click();
+    await expect(menu).toHaveCount(0);
+
+    await toggle.click();
+    await page.getByRole('tab', { name: /^Domains/ }).click();
+    await expect(menu).toHaveCount(0);
+
+    const chooser = page.locator('details.chooser');
+    const columns = chooser.locator('summary', { hasText: 'Columns' });
+    await columns.click();
+    await expect(chooser).toHaveAttribute('open', '');
+    await chooser.getByRole('checkbox').first().focus();
+    await page.keyboard.press('Escape');
+    await expect(chooser).not.toHaveAttribute('open');
+    await expect(columns).toBeFocused();
+
+    await columns.click();
+    await expect(chooser).toHaveAttribute('open', '');
+    await page.getByRole('heading', { level: 2 }).first().click();
+    await expect(chooser).not.toHaveAttribute('open');
+
+    // Still a working chooser: unticking a column hides it.
+    const headers = page.getByRole('tabpanel').getByRole('columnheader');
+    const before = await headers.count();
+    await columns.click();
+    await chooser.getByRole('checkbox').first().uncheck();
+    await expect(headers).toHaveCount(before - 1);
+  });
+
+  test('the Unknown sender says it is not recognised, and its reporters never start with a comma', async ({
+    page,
+  }) => {
+    await dropFolder(page, EXPECTED.folder);
+    await page.getByRole('tab', { name: /^Senders/ }).click();
+    await page
+      .getByRole('table', { name: 'Senders' })
+      .getByRole('row')
+      .filter({ hasText: /^Unknown/ })
+      .click();
+    const detail = page.getByRole('region', { name: 'Unknown' });
+    await expect(detail.getByRole('heading', { level: 2, name: 'Unknown' })).toBeVisible();
+    const subtitle = detail.locator('p.muted').first();
+    await expect(subtitle).toHaveText(
+      'Not recognised: no listed IP range, and neither DKIM nor SPF passed for any domain.',
+    );
+    const reporters = card(page, 'Reporters').locator('.detail');
+    await expect(reporters).not.toHaveText(/^\s*,/);
+    await expect(reporters).not.toBeEmpty();
+  });
+
+  test('a domain that already enforces is told what its policy does, not that it is almost ready', async ({
+    page,
+  }, testInfo) => {
+    await page
+      .locator('input[type=file][aria-label="DMARC reports"]')
+      .setInputFiles(['microsoft.xml', 'gmx.xml', 'mimecast.xml'].map((n) => join(FIXTURES, n)));
+    await expect(card(page, 'Messages').locator('.value')).toHaveText('21', { timeout: 60_000 });
+    const readiness = page.getByRole('region', { name: /^Enforcing/ });
+    await expect(readiness.getByRole('heading')).toHaveText('Enforcing, and legitimate senders pass');
+    await expect(readiness).toContainText('Already enforcing p=quarantine/reject');
+    await expect(readiness).toContainText('policy published now: p=reject');
+    await expect(page.getByText(/Almost ready|Ready for p=quarantine/)).toHaveCount(0);
+    await shot(page, testInfo, 'readiness-enforcing');
+  });
+
+  test('the Files table shows the end of each path; a row opens the full path and the whole reason', async ({
+    page,
+  }, testInfo) => {
+    const dir = await mkdtemp(join(tmpdir(), 'dmarc-e2e-long-paths-'));
+    const long = 'a folder with a rather long name that says nothing about the files in it';
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, long), { recursive: true });
+    await writeFile(join(dir, long, 'google-1.xml'), await readFile(join(FIXTURES, 'google.xml')));
+    await writeFile(join(dir, long, 'google-2.xml'), new Uint8Array(BINARY_STARTS.pdf));
+    await page.getByLabel(/\(folder\)$/).setInputFiles(dir);
+    await expect(card(page, 'Messages').locator('.value')).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('tab', { name: /^Files/ }).click();
+    const table = page.getByRole('table', { name: 'Files' });
+    const rows = table.getByRole('row');
+    await expect(rows.nth(1).getByRole('cell').first()).toHaveText(/^….*google-2\.xml$/);
+    await expect(rows.nth(2).getByRole('cell').first()).toHaveText(/^….*google-1\.xml$/);
+    await rows.nth(1).click();
+    const detail = page.getByRole('region', { name: 'Rejected' });
+    await expect(detail).toContainText(`${long}/google-2.xml`);
+    await expect(detail).toContainText('PDF document');
+    await shot(page, testInfo, 'files-detail');
+    await page.keyboard.press('Escape');
+    await expect(detail).toHaveCount(0);
   });
 });
