@@ -3,7 +3,7 @@
  * after a `/` or ` > ` when one is near so that no name is left half; for a member of an archive or mail whose
  * own name is long, the name of the file it came from as well (`outlook.eml…member.xml.gz`).
  */
-export function shortPath(path: string, max = 48): string {
+export function shortPath(path: string, max = 56): string {
   if (path.length <= max) return path;
   const chainAt = path.indexOf(' > ');
   const fileAt = path.lastIndexOf('/', chainAt < 0 ? path.length : chainAt) + 1;
