@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTool, toolIds } from '../../tests/support/tool-shape.ts';
+import { checkTool, libImportsOfTools, toolIds } from '../../tests/support/tool-shape.ts';
 
 /*
  * Every folder under src/tools has the one tool shape (docs/ARCHITECTURE.md, "Tool shape"; the checks are in
@@ -39,6 +39,10 @@ describe('the tool shape', () => {
   it('finds the tools, and lists departures only for tools that exist', () => {
     expect(ids.length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(KNOWN_DEPARTURES).filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it('keeps lib/ free of tool knowledge: nothing under src/lib imports a tool', () => {
+    expect(libImportsOfTools(ROOT)).toEqual([]);
   });
 
   describe.each(ids)('%s', (id) => {

@@ -161,3 +161,19 @@ export async function checkTool(root: string, id: string): Promise<ShapeReport> 
   if (!has('types.ts')) departures.push('no types.ts');
   return { problems, departures };
 }
+
+/** `lib/` is plumbing that knows no tool: every import of a file under src/tools from src/lib. */
+export function libImportsOfTools(root: string): string[] {
+  const lib = join(root, 'src/lib');
+  const tools = join(root, 'src/tools');
+  const out: string[] = [];
+  for (const path of sources(lib)) {
+    for (const spec of importsOf(readFileSync(path, 'utf8'))) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(path), spec);
+      if (!relative(tools, target).startsWith('..'))
+        out.push(`${relative(root, path).split('\\').join('/')} imports ${spec}`);
+    }
+  }
+  return out;
+}
