@@ -366,22 +366,9 @@ export function entraFromObjects(
     ...times.check.issues(file, fields.lastSync ?? ENTRA_ALIASES.lastSync[0]!),
     ...created.finish('ymd').issues(file, fields.created ?? ENTRA_ALIASES.created[0]!),
   ];
-  const unusable: UnusableColumn[] = [];
-  let isUnsure = false;
-  for (const f of Object.keys(ENTRA_CONSEQUENCE) as EntraField[]) {
-    if (present.has(f) || objects.length === 0) continue;
-    const isRequired = ENTRA_REQUIRED.includes(f);
-    if (isRequired) isUnsure = true;
-    if (fields[f]) unusable.push({ column: fields[f]!, field: f, reason: 'empty' });
-    issues.push({
-      code: fields[f] ? 'empty-column' : 'missing-column',
-      severity: 'warning',
-      file,
-      path: f,
-      message: `No user has ${ENTRA_ALIASES[f][0]}: ${ENTRA_CONSEQUENCE[f]}.`,
-      hint: `Ask Graph for it: /v1.0/users?$select=${'id,userPrincipalName,mail,userType,proxyAddresses,onPremisesImmutableId,onPremisesLastSyncDateTime,onPremisesProvisioningErrors'} — or export with:\n${commandFor('entra')}`,
-    });
-  }
+  const absent = objects.length === 0 ? noneAbsent() : absentFields(present, fields, file);
+  issues.push(...absent.issues);
+  const { unusable, isUnsure } = absent;
   const mapping: FileMapping<EntraField> = {
     file,
     kind: 'entra',
@@ -422,4 +409,37 @@ export function entraFromObjects(
     ),
     anchors: GuidColumn.of(users.map((u) => u.anchor)),
   };
+}
+
+interface Absent {
+  unusable: UnusableColumn[];
+  isUnsure: boolean;
+  issues: SyncIssue[];
+}
+
+function noneAbsent(): Absent {
+  return { unusable: [], isUnsure: false, issues: [] };
+}
+
+/** Fields no Graph object has a value for: each said with what it hides, unusable when a property was mapped. */
+function absentFields(
+  present: ReadonlySet<EntraField>,
+  fields: Record<EntraField, string | null>,
+  file: string,
+): Absent {
+  const out = noneAbsent();
+  for (const f of Object.keys(ENTRA_CONSEQUENCE) as EntraField[]) {
+    if (present.has(f)) continue;
+    if (ENTRA_REQUIRED.includes(f)) out.isUnsure = true;
+    if (fields[f]) out.unusable.push({ column: fields[f]!, field: f, reason: 'empty' });
+    out.issues.push({
+      code: fields[f] ? 'empty-column' : 'missing-column',
+      severity: 'warning',
+      file,
+      path: f,
+      message: `No user has ${ENTRA_ALIASES[f][0]}: ${ENTRA_CONSEQUENCE[f]}.`,
+      hint: `Ask Graph for it: /v1.0/users?$select=${'id,userPrincipalName,mail,userType,proxyAddresses,onPremisesImmutableId,onPremisesLastSyncDateTime,onPremisesProvisioningErrors'} — or export with:\n${commandFor('entra')}`,
+    });
+  }
+  return out;
 }
