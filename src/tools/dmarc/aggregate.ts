@@ -94,8 +94,11 @@ interface SenderAcc extends SenderRow {
   fromSet: Set<string>;
 }
 
-export function buildSenders(reports: AggregateReport[], records: DmarcRecord[]): SenderRow[] {
-  const classifier = new SenderClassifier();
+export function buildSenders(
+  reports: AggregateReport[],
+  records: DmarcRecord[],
+  classifier: Pick<SenderClassifier, 'identify'> = new SenderClassifier(),
+): SenderRow[] {
   const byKey = new Map<string, SenderAcc>();
   const list: SenderAcc[] = [];
   const accOf: SenderAcc[] = new Array<SenderAcc>(records.length);

@@ -113,6 +113,8 @@ const UNKNOWN: SenderIdentity = {
   category: 'Not recognised',
   evidence: 'No listed IP range, and neither DKIM nor SPF passed for any domain',
 };
+/** The one bucket of senders nothing identifies; enrich/ splits it by network when an IP table is loaded. */
+export { UNKNOWN as UNKNOWN_SENDER };
 
 /**
  * Who sent a record's messages: a listed IP range first (the strongest evidence), then a *passing* DKIM signature

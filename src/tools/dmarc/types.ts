@@ -1,6 +1,7 @@
 import type { Issue } from '../../lib/issue.ts';
 import type { UnpackCode } from '../../lib/files/unpack.ts';
 import type { XmlDecodeCode } from '../../lib/xml/decode.ts';
+import type { NetworkSummary } from './enrich/group.ts';
 
 /** The closed set of problems this tool reports; tests and the CLI rely on these codes. */
 export type DmarcIssueCode =
@@ -383,4 +384,6 @@ export interface DmarcResult {
   dispositions: DispositionRow[];
   readiness: Readiness;
   issues: DmarcIssue[];
+  /** The source IPs' networks and countries (enrich/), when an IP table was loaded. */
+  network?: NetworkSummary;
 }

@@ -132,9 +132,11 @@ export class IpTable {
   /** The network holding `ip` (IPv4 or IPv6 text); undefined for private, reserved or unannounced addresses. */
   lookup(ip: string): Network | undefined {
     const t = this.#t;
-    const v4 = parseIpv4(ip);
+    let v4 = parseIpv4(ip);
+    const text = v4 < 0 ? ip.trim() : ip;
+    if (text !== ip) v4 = parseIpv4(text);
     if (v4 >= 0) return this.#network(t.v4Networks[searchV4(t.v4Starts, v4)]!);
-    const v6 = parseIpv6(ip.trim());
+    const v6 = parseIpv6(text);
     if (!v6) return undefined;
     if ('v4' in v6) return this.#network(t.v4Networks[searchV4(t.v4Starts, v6.v4)]!);
     if (t.v6Hi.length === 0) return undefined;

@@ -1,0 +1,133 @@
+import { buildDomains, buildSenders } from '../aggregate.ts';
+import { UNKNOWN_SENDER, type SenderIdentity } from '../senders.ts';
+import type { DmarcRecord, DmarcResult, SenderRow } from '../types.ts';
+import { networkLabel, type IpTable, type Network } from './lookup.ts';
+
+export interface CountryRow {
+  /** ISO 3166-1 alpha-2; empty for addresses no network holds (private, reserved, unannounced). */
+  country: string;
+  messages: number;
+  dmarcPass: number;
+  ips: number;
+  networks: number;
+}
+
+/** What the page and the CLI say about the enrichment. */
+export interface NetworkSummary {
+  /** YYYY-MM-DD of the table's data. */
+  date: string;
+  /** Distinct source IPs, and how many of them a network holds. */
+  ips: number;
+  ipsKnown: number;
+  /** By messages, most first. */
+  countries: CountryRow[];
+}
+
+export const IP_TABLE_SOURCE =
+  'ip-location-db (RouteViews, NRO and DB-IP data, CC BY 4.0; country: geo-whois-asn-country, CC0)';
+
+const networksOf = new WeakMap<DmarcResult, Map<string, Network | null>>();
+
+/** The network holding `ip` in an enriched result; undefined when none does or the result was not enriched. */
+export function networkOf(result: DmarcResult, ip: string): Network | undefined {
+  return networksOf.get(result)?.get(ip) ?? undefined;
+}
+
+/** The distinct networks of a sender's IPs, most IPs first. */
+export function senderNetworks(result: DmarcResult, sender: SenderRow): (Network & { ips: number })[] {
+  const counts = new Map<Network, number>();
+  for (const ip of sender.ips) {
+    const n = networkOf(result, ip);
+    if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return [...counts].map(([n, ips]) => ({ ...n, ips })).sort((a, b) => b.ips - a.ips || a.asn - b.asn);
+}
+
+/**
+ * Adds the networks of the source IPs to a result: each distinct IP is looked up once; the "Unknown" sender is
+ * split by the network holding its addresses ("AS8075 Microsoft Corporation"; addresses no network holds stay
+ * "Unknown"), and messages are counted per country. Identities, counts and verdicts are otherwise unchanged.
+ */
+export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummary {
+  const networks = new Map<string, Network | null>();
+  const byCountry = new Map<string, CountryRow & { ipSet: Set<string>; netSet: Set<number> }>();
+  for (const r of result.records) {
+    let n = networks.get(r.sourceIp);
+    if (n === undefined) {
+      n = table.lookup(r.sourceIp) ?? null;
+      networks.set(r.sourceIp, n);
+    }
+    const cc = n?.country ?? '';
+    let row = byCountry.get(cc);
+    if (!row) {
+      row = {
+        country: cc,
+        messages: 0,
+        dmarcPass: 0,
+        ips: 0,
+        networks: 0,
+        ipSet: new Set(),
+        netSet: new Set(),
+      };
+      byCountry.set(cc, row);
+    }
+    row.messages += r.count;
+    if (r.isDmarcPass) row.dmarcPass += r.count;
+    row.ipSet.add(r.sourceIp);
+    if (n) row.netSet.add(n.asn);
+  }
+  networksOf.set(result, networks);
+  splitUnknown(result, networks, table.date);
+  let ipsKnown = 0;
+  for (const n of networks.values()) if (n) ipsKnown++;
+  const summary: NetworkSummary = {
+    date: table.date,
+    ips: networks.size,
+    ipsKnown,
+    countries: [...byCountry.values()]
+      .map(({ ipSet, netSet, ...row }) => ({ ...row, ips: ipSet.size, networks: netSet.size }))
+      .sort((a, b) => b.messages - a.messages || a.country.localeCompare(b.country)),
+  };
+  result.network = summary;
+  return summary;
+}
+
+function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>, date: string): void {
+  const u = result.senders.findIndex((s) => s.kind === 'unknown' && s.name === UNKNOWN_SENDER.name);
+  if (u === -1) return;
+  const subset: DmarcRecord[] = result.records.filter((r) => r.sender === u);
+  const identities = new Map<number, SenderIdentity>();
+  const identify = (r: DmarcRecord): SenderIdentity => {
+    const n = networks.get(r.sourceIp);
+    if (!n) return UNKNOWN_SENDER;
+    let who = identities.get(n.asn);
+    if (!who) {
+      const label = networkLabel(n);
+      who = {
+        key: `network:${n.asn}`,
+        name: label,
+        kind: 'unknown',
+        category: UNKNOWN_SENDER.category,
+        evidence: `${UNKNOWN_SENDER.evidence}; the addresses belong to ${label}${n.country ? ` (${n.country})` : ''} in the IP table of ${date}`,
+      };
+      identities.set(n.asn, who);
+    }
+    return who;
+  };
+  // The subset's records get indexes into `parts` here; every record is given its final index below.
+  const parts = buildSenders(result.reports, subset, { identify });
+  const subsetSet = new Set(subset);
+  const rows = [
+    ...result.senders.filter((_, i) => i !== u).map((s) => ({ s, from: 'old' as const, at: s.id })),
+    ...parts.map((s, at) => ({ s, from: 'new' as const, at })),
+  ].sort((a, b) => b.s.messages - a.s.messages || a.s.name.localeCompare(b.s.name));
+  const oldTo = new Int32Array(result.senders.length).fill(-1);
+  const newTo = new Int32Array(parts.length);
+  rows.forEach((x, id) => {
+    if (x.from === 'old') oldTo[x.at] = id;
+    else newTo[x.at] = id;
+  });
+  for (const r of result.records) r.sender = subsetSet.has(r) ? newTo[r.sender]! : oldTo[r.sender]!;
+  result.senders = rows.map((x, id) => ({ ...x.s, id }));
+  result.domains = buildDomains(result.reports, result.records);
+}
