@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PAGE_POLICY, PATHS, singleFilePolicy } from './scripts/security-policy.mjs';
 import { hostConfigs } from './scripts/host-configs.ts';
 import { saveBundleReport } from './bench/bundle-report.ts';
+import { ipTableBytes, ipTableFileName } from './scripts/build-ip-tables.mjs';
 import { resolve } from 'node:path';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -70,6 +71,36 @@ function singleFilePolicyPlugin(): Plugin {
   };
 }
 
+/**
+ * The DMARC tool's IP table (scripts/build-ip-tables.mjs) as a hashed asset beside the workers, which fetch it by the
+ * name `__HT_IP_TABLE__` gives them. The single file carries none (its worker is inline and the table would add
+ * 2 MB of base64 to it): the page says so.
+ */
+function ipTable(isSingle: boolean): Plugin {
+  let bytes: Uint8Array | undefined;
+  let fileName = '';
+  return {
+    name: 'ht-ip-table',
+    config() {
+      if (!isSingle) {
+        bytes = ipTableBytes();
+        fileName = ipTableFileName(bytes);
+      }
+      return { define: { __HT_IP_TABLE__: JSON.stringify(fileName) } };
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (!bytes || !req.url?.split('?')[0]!.endsWith(`/${fileName}`)) return next();
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.end(bytes);
+      });
+    },
+    generateBundle() {
+      if (bytes) this.emitFile({ type: 'asset', fileName: `assets/${fileName}`, source: bytes });
+    },
+  };
+}
+
 /** The hosted build: ready configs for the common hosts, carrying the page's policy as headers. */
 function hostConfigFiles(): Plugin {
   return {
@@ -84,8 +115,8 @@ function hostConfigFiles(): Plugin {
 
 /**
  * The hosted build is an installable app that works offline after one visit: Workbox precaches the shell, every
- * lazy tool chunk and the workers. It caches nothing at run time, so it never stores a Graph answer (dropped files
- * are never requested at all), and a new version waits for the user's "reload" instead of swapping mid-analysis.
+ * lazy tool chunk and the workers. At run time it caches only the DMARC IP table, so it never stores a Graph answer
+ * (dropped files are never requested at all), and a new version waits for the user's "reload" instead of swapping mid-analysis.
  */
 function offlineApp(): Plugin[] {
   const appleIcon: Plugin = {
@@ -133,7 +164,15 @@ function offlineApp(): Plugin[] {
       navigateFallbackDenylist: [/\.html(\?|$)/],
       inlineWorkboxRuntime: true,
       cleanupOutdatedCaches: true,
-      runtimeCaching: [],
+      // The DMARC tool's IP table (1.5 MB) is fetched only by those who analyse reports, and kept from then on
+      // for offline use; hash-named, so the newest version replaces the one before.
+      runtimeCaching: [
+        {
+          urlPattern: /\/assets\/ip-table-[0-9a-f]+\.bin$/,
+          handler: 'CacheFirst',
+          options: { cacheName: 'ht-ip-table', expiration: { maxEntries: 1 } },
+        },
+      ],
     },
   };
   // Workbox writes sw.js to the output folder even when the build writes nothing (the bundle report's in-memory
@@ -161,6 +200,7 @@ export default defineConfig(({ mode, command }) => {
     plugins: [
       svelte(),
       contentSecurityPolicy(isSingle),
+      ipTable(isSingle),
       ...(isSingle
         ? [
             inlineWorkers(),

@@ -2,6 +2,7 @@ import { serve } from '../../lib/worker/serve.ts';
 import { analyseFiles, rawXml, toSummary, type DmarcSummary } from './core.ts';
 import { exportText, type ExportFormat } from './exports.ts';
 import { FileFeed } from './file-feed.ts';
+import { enrichInPage, pageIpTable } from './enrich/load-page.ts';
 import type { DmarcRecord, DmarcResult } from './types.ts';
 
 /**
@@ -39,12 +40,15 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
       feeding?.feed.close(new DOMException('Superseded', 'AbortError'));
       feeding = { batch: job.batch, feed };
       ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
+      // The IP table downloads while the reports are read.
+      void pageIpTable();
       try {
         // The previous result stays until this one replaces it: the page still shows it and may drill into it.
         last = await analyseFiles(feed.files, { signal: ctx.signal, onProgress: ctx.progress });
       } finally {
         if (feeding?.feed === feed) feeding = undefined;
       }
+      await enrichInPage(last);
       return { kind: 'summary', summary: toSummary(last) };
     }
     case 'stage':

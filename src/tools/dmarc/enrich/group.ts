@@ -21,6 +21,8 @@ export interface NetworkSummary {
   ipsKnown: number;
   /** By messages, most first. */
   countries: CountryRow[];
+  /** Why there is no enrichment (no table in this build, or it could not be loaded); absent when there is. */
+  problem?: string;
 }
 
 export const IP_TABLE_SOURCE =

@@ -1,0 +1,47 @@
+import { enrichResult, type NetworkSummary } from './group.ts';
+import { IpTable } from './lookup.ts';
+import { gunzip } from './table.ts';
+import type { DmarcResult } from '../types.ts';
+
+/** The table's file name beside the worker (vite.config.ts); empty in the single-file build, which has none. */
+declare const __HT_IP_TABLE__: string | undefined;
+const FILE = typeof __HT_IP_TABLE__ === 'string' ? __HT_IP_TABLE__ : '';
+
+let loading: Promise<IpTable> | undefined;
+
+/**
+ * Fetches the table once per worker, from the app's own origin (the service worker keeps it for offline use); the
+ * first analysis starts it, so it downloads while the reports are read.
+ */
+export function pageIpTable(): Promise<IpTable> | undefined {
+  if (!FILE) return undefined;
+  loading ??= (async () => {
+    const response = await fetch(new URL(FILE, import.meta.url));
+    if (!response.ok) throw new Error(`the app's server answered ${response.status} for ${FILE}`);
+    return IpTable.read(await gunzip(new Uint8Array(await response.arrayBuffer())));
+  })();
+  // A failed load is tried again by the next analysis.
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
+
+const NONE = { date: '', ips: 0, ipsKnown: 0, countries: [] };
+
+/** Enriches a result in the page's worker, or says why it cannot. */
+export async function enrichInPage(result: DmarcResult): Promise<void> {
+  if (result.records.length === 0) return;
+  const table = pageIpTable();
+  if (!table) {
+    result.network = {
+      ...NONE,
+      problem:
+        'The single-file build carries no IP table: networks and countries are shown by the hosted app and the CLI.',
+    } satisfies NetworkSummary;
+    return;
+  }
+  try {
+    enrichResult(result, await table);
+  } catch (e) {
+    result.network = { ...NONE, problem: `Networks and countries are not shown: ${(e as Error).message}` };
+  }
+}
