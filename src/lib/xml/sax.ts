@@ -34,7 +34,7 @@ function localName(name: string): string {
 }
 
 /** Leading whitespace (and stray BOMs) before `<?xml` is a common exporter slip; XML forbids it, we skip it. */
-function skipLeadingSpace(text: string): { start: number; lines: number } {
+export function skipLeadingSpace(text: string): { start: number; lines: number } {
   let start = 0;
   let lines = 0;
   while (start < text.length) {

@@ -133,6 +133,12 @@ describe.runIf(isPresent)(title, async () => {
     expect(f.issues.map((i) => i.code)).toEqual(['xml-encoding-fallback', 'duplicate-report']);
   });
 
+  it('saxes alone, without the fast scanner, reaches the identical result, file by file', async () => {
+    const saxes = await analyse(load(), { reader: 'saxes' });
+    expect(saxes.files).toEqual(r.files);
+    expect(saxes).toEqual(r);
+  });
+
   it('the fast-xml-parser reader reaches the same result', async () => {
     const fxp = await analyse(load(), { reader: 'fxp' });
     expect(fxp.totals).toEqual(r.totals);

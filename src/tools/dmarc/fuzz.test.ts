@@ -187,6 +187,8 @@ describe('isolation under random hostile input', () => {
           bad.forEach((b, i) => mixed.splice((seed + i * 7) % (mixed.length + 1), 0, b));
           const alone = await analyse(good, { now: NOW });
           const r = await analyse(mixed, { now: NOW });
+          // The fast scanner changes nothing: saxes alone gives the identical result.
+          expect(await analyse(mixed, { now: NOW, reader: 'saxes' })).toEqual(r);
           const isGood = (input: string) => input.startsWith('good/');
           expect(goodFigures(r, isGood)).toEqual(goodFigures(alone, isGood));
           for (const b of bad) expect(r.files.some((f) => f.input === b.name)).toBe(true);

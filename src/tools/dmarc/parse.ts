@@ -1,4 +1,5 @@
 import { decodeXml } from '../../lib/xml/decode.ts';
+import { fastScanXml } from '../../lib/xml/fast-scan.ts';
 import { readXml, type XmlHandler, type XmlSyntaxError } from '../../lib/xml/sax.ts';
 import { walkXmlTree } from '../../lib/xml/tree.ts';
 import type { AggregateReport, DkimAuth, DmarcIssue, DmarcRecord, OverrideReason, SpfAuth } from './types.ts';
@@ -481,7 +482,11 @@ class ReportBuilder implements XmlHandler {
   }
 }
 
-export type XmlReader = 'sax' | 'fxp';
+/**
+ * 'sax': the fast scanner for plain well-formed XML, saxes for every document it leaves (the verdict and error
+ * messages are saxes'); 'saxes': saxes alone; 'fxp': fast-xml-parser. All three give the same result.
+ */
+export type XmlReader = 'sax' | 'saxes' | 'fxp';
 
 export interface ParseOutcome {
   /** Present when the XML is a well-formed aggregate report. */
@@ -703,10 +708,18 @@ export function parseAggregateXml(
   reader: XmlReader = 'sax',
   opts: ParseOptions = {},
 ): ParseOutcome {
-  const tally = new Tally();
-  const builder = new ReportBuilder(tally, file);
-  const error: XmlSyntaxError | undefined =
-    reader === 'sax' ? readXml(text, builder) : walkXmlTree(text, builder);
+  let tally = new Tally();
+  let builder = new ReportBuilder(tally, file);
+  let error: XmlSyntaxError | undefined;
+  if (reader === 'fxp') error = walkXmlTree(text, builder);
+  else if (reader === 'saxes' || !fastScanXml(text, builder)) {
+    // The scanner gave up part-way: saxes reads the document again into a fresh builder.
+    if (reader === 'sax') {
+      tally = new Tally();
+      builder = new ReportBuilder(tally, file);
+    }
+    error = readXml(text, builder);
+  }
   const issues: DmarcIssue[] = [];
   const raw = builder.raw;
   if (error) {

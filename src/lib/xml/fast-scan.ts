@@ -1,0 +1,257 @@
+import { DEFAULT_MAX_DEPTH, skipLeadingSpace, type XmlHandler, type XmlReadOptions } from './sax.ts';
+
+/*
+ * A tokenizer for the plain XML that machine-written documents (DMARC aggregate reports) use: an XML 1.0
+ * declaration, elements with ASCII names and attributes, text with the five predefined entities and character
+ * references, CDATA and comments. It sends the handler the same events as `readXml` (saxes), in the same pieces:
+ * text as one event per run between two pieces of markup, CDATA as its own event, line ends normalised to \n, tabs
+ * and line ends in attribute values to spaces. Anything else, or anything not well-formed, it does not judge: it
+ * gives up (returns false) and the caller reads the document again with saxes, whose verdict and error message
+ * are the ones that count. Giving up may come after events were sent, so the caller starts over with a fresh
+ * handler.
+ */
+
+const LT = 0x3c;
+const GT = 0x3e;
+const AMP = 0x26;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const EQ = 0x3d;
+const CR = 0x0d;
+const NL = 0x0a;
+const TAB = 0x09;
+const SPACE = 0x20;
+const BRACKET = 0x5d;
+
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+const DECLARATION =
+  /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
+
+const isSpace = (c: number) => c === SPACE || c === NL || c === TAB || c === CR;
+const isNameStart = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+
+/** The index after the surrogate pair or other code unit at `i` that XML 1.0 does not allow alone; throws otherwise. */
+function checkWide(s: string, i: number, c: number): number {
+  if (c <= 0xdbff) {
+    const next = s.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) return i + 2;
+    throw GIVE_UP;
+  }
+  if (c >= 0xe000 && c <= 0xfffd) return i + 1;
+  throw GIVE_UP;
+}
+
+/** Every character of s[from, to) is one XML 1.0 allows. */
+function checkChars(s: string, from: number, to: number): void {
+  for (let i = from; i < to;) {
+    const c = s.charCodeAt(i);
+    if (c < SPACE) {
+      if (c !== NL && c !== TAB && c !== CR) throw GIVE_UP;
+      i++;
+    } else if (c >= 0xd800) i = checkWide(s, i, c);
+    else i++;
+  }
+}
+
+const normaliseLineEnds = (s: string) => (s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s);
+
+function predefined(ref: string): string {
+  switch (ref) {
+    case 'amp':
+      return '&';
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+  }
+  throw GIVE_UP;
+}
+
+/** The character an entity reference at `amp` stands for, and where it ends; or give up. */
+function entityAt(s: string, amp: number): [string, number] {
+  const semi = s.indexOf(';', amp + 1);
+  if (semi === -1 || semi - amp > 12) throw GIVE_UP;
+  const ref = s.slice(amp + 1, semi);
+  if (ref.charCodeAt(0) !== 0x23) return [predefined(ref), semi + 1];
+  let code: number;
+  if (/^#x[0-9a-fA-F]+$/.test(ref)) code = parseInt(ref.slice(2), 16);
+  else if (/^#[0-9]+$/.test(ref)) code = parseInt(ref.slice(1), 10);
+  else throw GIVE_UP;
+  const isChar =
+    code === TAB ||
+    code === NL ||
+    code === CR ||
+    (code >= SPACE && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff);
+  if (!isChar) throw GIVE_UP;
+  return [String.fromCodePoint(code), semi + 1];
+}
+
+/** A quoted attribute value s[from, to): tabs and line ends become spaces (\r\n one space), entities resolve. */
+function attributeValue(s: string, from: number, to: number): string {
+  let out = '';
+  let start = from;
+  for (let k = from; k < to;) {
+    const c = s.charCodeAt(k);
+    if (c < SPACE) {
+      if (c !== NL && c !== TAB && c !== CR) throw GIVE_UP;
+      out += s.slice(start, k) + ' ';
+      k += c === CR && s.charCodeAt(k + 1) === NL ? 2 : 1;
+      start = k;
+    } else if (c === LT) {
+      throw GIVE_UP;
+    } else if (c === AMP) {
+      const [v, next] = entityAt(s, k);
+      out += s.slice(start, k) + v;
+      start = k = next;
+    } else if (c >= 0xd800) k = checkWide(s, k, c);
+    else k++;
+  }
+  return start === from ? s.slice(from, to) : out + s.slice(start, to);
+}
+
+/**
+ * Reads `text` into `handler` when it is plain well-formed XML; returns false (having perhaps sent some events)
+ * as soon as it meets anything it leaves to saxes.
+ */
+export function fastScanXml(text: string, handler: XmlHandler, opts: XmlReadOptions = {}): boolean {
+  try {
+    scan(text, handler, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
+    return true;
+  } catch (e) {
+    if (e === GIVE_UP) return false;
+    throw e;
+  }
+}
+
+function scan(s: string, handler: XmlHandler, maxDepth: number): void {
+  const end = s.length;
+  let i = skipLeadingSpace(s).start;
+  if (s.startsWith('<?', i)) {
+    DECLARATION.lastIndex = i;
+    if (!DECLARATION.test(s)) throw GIVE_UP;
+    i = DECLARATION.lastIndex;
+  }
+  const names: string[] = [];
+  let sawRoot = false;
+  for (;;) {
+    // A run of text up to the next markup: one event, as saxes sends it.
+    let lt = s.indexOf('<', i);
+    if (lt === -1) lt = end;
+    if (lt > i) {
+      const inRoot = names.length > 0;
+      let piece = '';
+      let from = i;
+      for (let k = i; k < lt;) {
+        const c = s.charCodeAt(k);
+        if (c < SPACE) {
+          if (c === CR) {
+            // \r\n and a lone \r both become \n, as saxes reads them.
+            piece += s.slice(from, k) + '\n';
+            k += s.charCodeAt(k + 1) === NL ? 2 : 1;
+            from = k;
+          } else if (c === NL || c === TAB) k++;
+          else throw GIVE_UP;
+        } else if (!inRoot && c !== SPACE) {
+          throw GIVE_UP; // text outside the root
+        } else if (c === AMP) {
+          const [v, next] = entityAt(s, k);
+          piece += s.slice(from, k) + v;
+          from = k = next;
+        } else if (c === GT) {
+          if (s.charCodeAt(k - 1) === BRACKET && s.charCodeAt(k - 2) === BRACKET && k - 2 >= i) throw GIVE_UP;
+          k++;
+        } else if (c >= 0xd800) k = checkWide(s, k, c);
+        else k++;
+      }
+      piece = from === i ? s.slice(i, lt) : piece + s.slice(from, lt);
+      handler.text(piece);
+    }
+    if (lt === end) break;
+    const c = s.charCodeAt(lt + 1);
+    if (isNameStart(c)) {
+      // Start tag.
+      if (sawRoot && names.length === 0) throw GIVE_UP; // a second root
+      let k = lt + 2;
+      while (k < end && isNameChar(s.charCodeAt(k))) k++;
+      const name = s.slice(lt + 1, k);
+      const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+      let selfClosing = false;
+      for (;;) {
+        let d = s.charCodeAt(k);
+        const spaced = isSpace(d);
+        while (isSpace(d)) d = s.charCodeAt(++k);
+        if (d === GT) {
+          k++;
+          break;
+        }
+        if (d === SLASH) {
+          if (s.charCodeAt(k + 1) !== GT) throw GIVE_UP;
+          k += 2;
+          selfClosing = true;
+          break;
+        }
+        if (!spaced || !isNameStart(d)) throw GIVE_UP;
+        const a = k;
+        while (k < end && isNameChar(s.charCodeAt(k))) k++;
+        const attr = s.slice(a, k);
+        while (isSpace(s.charCodeAt(k))) k++;
+        if (s.charCodeAt(k) !== EQ) throw GIVE_UP;
+        k++;
+        while (isSpace(s.charCodeAt(k))) k++;
+        const q = s.charCodeAt(k);
+        if (q !== 0x22 && q !== 0x27) throw GIVE_UP;
+        k++;
+        const close = s.indexOf(q === 0x22 ? '"' : "'", k);
+        if (close === -1) throw GIVE_UP;
+        if (attributes[attr] !== undefined) throw GIVE_UP; // a duplicate
+        attributes[attr] = attributeValue(s, k, close);
+        k = close + 1;
+      }
+      if (names.length >= maxDepth) throw GIVE_UP;
+      const colon = name.indexOf(':');
+      const local = colon === -1 ? name : name.slice(colon + 1);
+      handler.open(local, attributes);
+      sawRoot = true;
+      if (selfClosing) handler.close(local);
+      else names.push(name);
+      i = k;
+    } else if (c === SLASH) {
+      // End tag: must close the innermost open element.
+      const name = names.pop();
+      if (name === undefined || !s.startsWith(name, lt + 2)) throw GIVE_UP;
+      let k = lt + 2 + name.length;
+      if (isNameChar(s.charCodeAt(k))) throw GIVE_UP;
+      while (isSpace(s.charCodeAt(k))) k++;
+      if (s.charCodeAt(k) !== GT) throw GIVE_UP;
+      const colon = name.indexOf(':');
+      handler.close(colon === -1 ? name : name.slice(colon + 1));
+      i = k + 1;
+    } else if (c === BANG && s.startsWith('--', lt + 2)) {
+      const dashes = s.indexOf('--', lt + 4);
+      if (dashes === -1 || s.charCodeAt(dashes + 2) !== GT) throw GIVE_UP;
+      checkChars(s, lt + 4, dashes);
+      i = dashes + 3;
+    } else if (c === BANG && s.startsWith('[CDATA[', lt + 2)) {
+      if (names.length === 0) throw GIVE_UP;
+      const close = s.indexOf(']]>', lt + 9);
+      if (close === -1) throw GIVE_UP;
+      checkChars(s, lt + 9, close);
+      handler.text(normaliseLineEnds(s.slice(lt + 9, close)));
+      i = close + 3;
+    } else {
+      // DOCTYPE, processing instructions, a stray `<`: saxes' to judge.
+      throw GIVE_UP;
+    }
+  }
+  if (!sawRoot || names.length > 0) throw GIVE_UP;
+}
