@@ -1,9 +1,11 @@
 // Bundles the command line ahead from the same sources as the page: src/cli/entry.ts and every tool's command
 // and core, with their libraries, into dist-cli/. Runs on `npm ci` and `npm pack` (the `prepare` script), so the
 // CLI starts like plain Node and the packed package needs no dependencies. `--out <dir>` builds elsewhere.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { ipTableBytes } from './build-ip-tables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outAt = process.argv.indexOf('--out');
@@ -46,3 +48,6 @@ await build({
     },
   },
 });
+
+// The DMARC tool's IP table, read by the CLI beside its chunks (src/tools/dmarc/enrich/cli-ip-table.ts).
+writeFileSync(join(outDir, 'ip-table.bin'), ipTableBytes());

@@ -33,6 +33,8 @@ describe('hybrid-toolbox dmarc', () => {
       'senders',
       'failureReports',
       'tlsReports',
+      'ipTable',
+      'countries',
     ]);
     expect(json.verdict.status).toBe('partial');
     expect(json.files).toEqual([
@@ -79,7 +81,10 @@ describe('hybrid-toolbox dmarc', () => {
       ips: ['40.93.199.22', '40.107.22.105', '52.101.4.1'],
       messages: 17,
       dmarcPass: 17,
+      networks: [{ asn: 8075, name: 'Microsoft Corporation', country: 'US', ips: 3 }],
     });
+    expect(json.ipTable).toEqual({ date: expect.stringMatching(/^20\d\d-\d\d-\d\d$/), ips: 8, ipsKnown: 6 });
+    expect(json.countries[0]).toMatchObject({ country: 'US' });
   });
 
   it('--ndjson and --csv: one line per record', async () => {

@@ -8,6 +8,7 @@ import { unpackCollector, type PackedCollector } from './cli-pack.ts';
 import { collectFiles, mergeCollectors, summarise, type Collector } from './core.ts';
 import { kindText, otherKindsSummary, recordsCsv, toJson, type ReportKind } from './exports.ts';
 import { toNdjson } from './ndjson.ts';
+import { cliIpTable, enrichCli } from './enrich/cli-ip-table.ts';
 import type { DmarcResult } from './types.ts';
 
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : '–');
@@ -104,7 +105,9 @@ export async function run(ctx: RunContext): Promise<void> {
   const kind = (ctx.option('kind') ?? 'aggregate') as ReportKind;
   if (kind !== 'aggregate' && ctx.format !== 'ndjson' && ctx.format !== 'csv')
     ctx.usage('--kind works only with --ndjson or --csv');
+  const ipTable = cliIpTable();
   const result = summarise(await collect(ctx, paths));
+  await enrichCli(result, ipTable);
   ctx.report(result.issues);
   if (result.files.some((f) => f.status === 'rejected')) ctx.fail();
   if (ctx.format === 'json') ctx.out.json(toJson(result));

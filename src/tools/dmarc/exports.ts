@@ -1,6 +1,7 @@
 import { recordsToCsv, toCsv, type CsvCell } from '../../lib/csv/write.ts';
 import { failureNdjson, humanTime, isoTime, tlsNdjson, toNdjson } from './ndjson.ts';
 import type { DmarcResult, FileStatus } from './types.ts';
+import { networkOf, senderNetworks, type CountryRow } from './enrich/group.ts';
 
 /** The documented JSON of `hybrid-toolbox dmarc --json` (and the page's JSON download). Field names are stable. */
 export interface DmarcJson {
@@ -33,7 +34,18 @@ export interface DmarcJson {
     messages: number;
     dmarcPass: number;
   }[];
-  senders: { name: string; ips: string[]; messages: number; dmarcPass: number }[];
+  senders: {
+    name: string;
+    ips: string[];
+    messages: number;
+    dmarcPass: number;
+    /** The networks holding its IPs (most IPs first), when the IP table was loaded. */
+    networks?: { asn: number; name: string; country: string; ips: number }[];
+  }[];
+  /** The IP table used for `networks` and `countries`; `problem` says why there are none. Absent without records. */
+  ipTable?: { date: string; ips: number; ipsKnown: number; problem?: string };
+  /** Messages by the country of the network holding the source IP ('' for none), most first. */
+  countries?: CountryRow[];
   /** Unique failure reports; text fields are '' when the report has none. */
   failureReports: {
     path: string;
@@ -113,6 +125,7 @@ export function toJson(result: DmarcResult): DmarcJson {
       ips: s.ips,
       messages: s.messages,
       dmarcPass: s.dmarcPass,
+      ...(result.network && !result.network.problem ? { networks: senderNetworks(result, s) } : {}),
     })),
     failureReports: result.failureReports
       .filter((r) => r.duplicateOf === -1)
@@ -149,6 +162,17 @@ export function toJson(result: DmarcResult): DmarcJson {
           })),
         })),
       })),
+    ...(result.network
+      ? {
+          ipTable: {
+            date: result.network.date,
+            ips: result.network.ips,
+            ipsKnown: result.network.ipsKnown,
+            ...(result.network.problem ? { problem: result.network.problem } : {}),
+          },
+          countries: result.network.countries,
+        }
+      : {}),
   };
 }
 
@@ -304,8 +328,12 @@ export function recordsCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): 
     'spf_domains',
     'spf_scopes',
     'spf_results',
+    'source_country',
+    'source_asn',
+    'source_as_name',
   ];
   const rows = result.records.map((r): CsvCell[] => {
+    const n = networkOf(result, r.sourceIp);
     const rep = result.reports[r.report]!;
     const s = result.senders[r.sender];
     const p = rep.policy;
@@ -344,6 +372,9 @@ export function recordsCsv(result: DmarcResult, opts: { bom?: boolean } = CSV): 
       r.spfAuth.map((a) => a.domain).join(','),
       r.spfAuth.map((a) => a.scope).join(','),
       r.spfAuth.map((a) => a.result).join(','),
+      n?.country ?? '',
+      n?.asn ?? '',
+      n?.name ?? '',
     ];
   });
   return toCsv(headers, rows, opts);

@@ -46,6 +46,8 @@ describe('NDJSON with parsedmarc aggregate field names', async () => {
       source_base_domain: null,
       source_name: null,
       source_type: null,
+      source_asn: null,
+      source_as_name: null,
       message_count: 2,
       disposition: 'reject',
       dkim_aligned: false,

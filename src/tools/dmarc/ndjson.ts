@@ -1,3 +1,5 @@
+import { networkOf } from './enrich/group.ts';
+import type { Network } from './enrich/lookup.ts';
 import type {
   AggregateReport,
   DmarcRecord,
@@ -38,11 +40,14 @@ export interface ParsedmarcRecordDoc {
     fo: string;
   };
   source_ip_address: string;
-  source_country: null;
+  source_country: string | null;
   source_reverse_dns: null;
   source_base_domain: null;
   source_name: string | null;
   source_type: string | null;
+  /** The network holding the address, from the shipped IP table (enrich/); null when none or not loaded. */
+  source_asn: number | null;
+  source_as_name: string | null;
   message_count: number;
   disposition: string;
   dkim_aligned: boolean;
@@ -79,6 +84,8 @@ export const NDJSON_FIELDS: readonly (keyof ParsedmarcRecordDoc)[] = [
   'source_base_domain',
   'source_name',
   'source_type',
+  'source_asn',
+  'source_as_name',
   'message_count',
   'disposition',
   'dkim_aligned',
@@ -110,6 +117,7 @@ export function toParsedmarcDoc(
   report: AggregateReport,
   r: DmarcRecord,
   sender: SenderRow | undefined,
+  network?: Network,
 ): ParsedmarcRecordDoc {
   const p = report.policy;
   const dateBegin = isoTime(report.begin);
@@ -136,11 +144,13 @@ export function toParsedmarcDoc(
       fo: p.fo,
     },
     source_ip_address: r.sourceIp,
-    source_country: null,
+    source_country: network?.country || null,
     source_reverse_dns: null,
     source_base_domain: null,
     source_name: sender && sender.kind === 'service' ? sender.name : null,
     source_type: sender && sender.kind === 'service' ? sender.category : null,
+    source_asn: network?.asn ?? null,
+    source_as_name: network?.name || null,
     message_count: r.count,
     disposition: r.disposition,
     dkim_aligned: r.dkim === 'pass',
@@ -163,7 +173,16 @@ export function toParsedmarcDoc(
 export function toNdjson(result: Pick<DmarcResult, 'reports' | 'records' | 'senders'>): string {
   const lines: string[] = [];
   for (const r of result.records) {
-    lines.push(JSON.stringify(toParsedmarcDoc(result.reports[r.report]!, r, result.senders[r.sender])));
+    lines.push(
+      JSON.stringify(
+        toParsedmarcDoc(
+          result.reports[r.report]!,
+          r,
+          result.senders[r.sender],
+          networkOf(result, r.sourceIp),
+        ),
+      ),
+    );
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }

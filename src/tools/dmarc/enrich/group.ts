@@ -28,10 +28,10 @@ export interface NetworkSummary {
 export const IP_TABLE_SOURCE =
   'ip-location-db (RouteViews, NRO and DB-IP data, CC BY 4.0; country: geo-whois-asn-country, CC0)';
 
-const networksOf = new WeakMap<DmarcResult, Map<string, Network | null>>();
+const networksOf = new WeakMap<object, Map<string, Network | null>>();
 
 /** The network holding `ip` in an enriched result; undefined when none does or the result was not enriched. */
-export function networkOf(result: DmarcResult, ip: string): Network | undefined {
+export function networkOf(result: object, ip: string): Network | undefined {
   return networksOf.get(result)?.get(ip) ?? undefined;
 }
 

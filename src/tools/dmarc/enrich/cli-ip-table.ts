@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { DmarcResult } from '../types.ts';
+import { enrichResult } from './group.ts';
+import { IpTable } from './lookup.ts';
+
+type Loaded = { table: IpTable; problem?: undefined } | { table?: undefined; problem: string };
+
+/**
+ * The IP table for the CLI: dist-cli/ip-table.bin beside the bundle (scripts/build-cli.mjs copies it there); run
+ * from the sources, the one scripts/build-ip-tables.mjs builds from the installed packages. Read and unpacked off
+ * the main thread, so it loads while the reports are parsed. Never rejects: a missing table is a reason.
+ */
+export async function cliIpTable(): Promise<Loaded> {
+  try {
+    // dist-cli/chunks/dmarc-….mjs → dist-cli/ip-table.bin.
+    const shipped = new URL('../ip-table.bin', import.meta.url);
+    let gz: Uint8Array;
+    if (shipped.protocol === 'file:' && existsSync(shipped)) gz = await readFile(shipped);
+    else {
+      const script = new URL('../../../../scripts/build-ip-tables.mjs', import.meta.url).href;
+      const mod = (await import(/* @vite-ignore */ script)) as { ipTableBytes: () => Uint8Array };
+      gz = mod.ipTableBytes();
+    }
+    return { table: IpTable.read(await promisify(gunzip)(gz)) };
+  } catch (e) {
+    return { problem: `Networks and countries are not added: ${(e as Error).message}` };
+  }
+}
+
+/** Adds networks and countries to a CLI result (none when it has no records), or the reason there are none. */
+export async function enrichCli(result: DmarcResult, loading: Promise<Loaded>): Promise<void> {
+  if (result.records.length === 0) return;
+  const loaded = await loading;
+  if (loaded.table) enrichResult(result, loaded.table);
+  else result.network = { date: '', ips: 0, ipsKnown: 0, countries: [], problem: loaded.problem };
+}
