@@ -223,10 +223,22 @@ function inflateKnownSize(data: Uint8Array, size: number, budget: Budget): Uint8
   if (size > 2 ** 20 && size > limits.maxRatio * data.length) return undefined;
   // A header may lie: never allocate more up front than a small report needs; larger ones stream.
   if (size > ONE_SHOT_MAX_OUTPUT) return undefined;
-  const out = inflateSync(data, { out: new Uint8Array(size + 1) });
+  const out = inflateOneShot(data, size);
   if (out.length > size) return undefined;
   charge(budget, out.length, out.length);
   return out;
+}
+
+function inflateOneShot(data: Uint8Array, size: number): Uint8Array {
+  if (native) {
+    try {
+      const out = native.inflateRaw(data, size + 1);
+      if (out.length <= size) return out;
+    } catch {
+      // fflate, below, gives the verdict.
+    }
+  }
+  return inflateSync(data, { out: new Uint8Array(size + 1) });
 }
 
 /** The gzip header's length (RFC 1952 §2.3): fixed part, then optional extra field, name, comment and header CRC. */
@@ -350,8 +362,24 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/**
+ * Faster codecs a platform may lend (Node's zlib, in the CLI; the page keeps fflate). `inflateRaw` serves only the
+ * one-shot path and only its success counts: damaged data or more than `maxOutput` bytes fall back to fflate, so
+ * every verdict and message stays fflate's. `crc32` computes the same checksum as the one below.
+ */
+export interface NativeCodecs {
+  /** Raw deflate into at most `maxOutput` bytes; throws when the data is damaged or longer. */
+  inflateRaw: (data: Uint8Array, maxOutput: number) => Uint8Array;
+  crc32: (bytes: Uint8Array, crc: number) => number;
+}
+let native: NativeCodecs | undefined;
+export function useNativeCodecs(codecs: NativeCodecs | undefined): void {
+  native = codecs;
+}
+
 /** CRC-32 (ISO 3309, as zip and gzip use it), eight bytes a step: every inflated report goes through it. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  if (native) return native.crc32(bytes, crc);
   const t = CRC_TABLE;
   let c = ~crc;
   let i = 0;
