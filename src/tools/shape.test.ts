@@ -19,18 +19,6 @@ const KNOWN_DEPARTURES: Record<string, string[]> = {
   dmarc: ['state class has no run()', 'state class has no cancel()'],
   // State is bulk.svelte.ts (BulkRun) plus the view's own; the types live in core.ts.
   'immutable-id': ['no state.svelte.ts', 'no types.ts'],
-  'move-report': ['state class has no cancel()'],
-  'risk-triage': [
-    'state class has no cancel()',
-    'state class has no dispose()',
-    'view does not hold its state as "const state = new …State()"',
-  ],
-  // Types in model.ts; the view's state is `s`.
-  'sync-check': [
-    'state class has no clear()',
-    'view does not hold its state as "const state = new …State()"',
-    'no types.ts',
-  ],
 };
 
 describe('the tool shape', () => {

@@ -23,7 +23,12 @@ export class MoveReportState {
   selected = $state<number | undefined>(undefined);
   /** `;` for Excel in cultures whose list separator it is. */
   delimiter = $state<',' | ';'>(',');
-  readonly job = new Job<MoveReportJob, PackedReport>(() => new MoveReportWorker());
+  readonly job: Job<MoveReportJob, PackedReport>;
+
+  /** `createWorker` is for tests, which run the worker in-process. */
+  constructor(createWorker: () => Worker = () => new MoveReportWorker()) {
+    this.job = new Job<MoveReportJob, PackedReport>(createWorker);
+  }
 
   get isRunning() {
     return this.job.isRunning;
@@ -71,6 +76,11 @@ export class MoveReportState {
     this.filter = filter;
     this.selected = undefined;
     this.tab = 'mailboxes';
+  }
+
+  /** Stops the run; the files and the report of the last finished run stay. */
+  cancel(): void {
+    this.job.cancel();
   }
 
   clear(): void {

@@ -24,7 +24,7 @@ export interface QueueFilters {
 
 /** The tool's page state: the inputs (dropped and live), the rules, the worker job and what the user picked. */
 export class TriageState {
-  readonly job = new Job<RiskJob, RiskReply>(() => new RiskWorker());
+  readonly job: Job<RiskJob, RiskReply>;
   /** The result of the current inputs and rules, whole; undefined while none is (a failed run shows no old queue). */
   result = $state.raw<TriageResult | undefined>(undefined);
   #runs = 0;
@@ -67,6 +67,11 @@ export class TriageState {
   readonly selected: TriagedUser | undefined = $derived(
     this.result?.users.find((u) => keyOf(u) === this.selectedKey),
   );
+
+  /** `createWorker` is for tests, which run the worker in-process. */
+  constructor(createWorker: () => Worker = () => new RiskWorker()) {
+    this.job = new Job<RiskJob, RiskReply>(createWorker);
+  }
 
   async addFiles(files: DroppedFile[]): Promise<void> {
     const read = await Promise.all(files.map(readBytes));
@@ -167,6 +172,11 @@ export class TriageState {
     this.#resultFiles = files;
   }
 
+  /** Stops the run: the inputs stay, and `run` shows no queue for them (a cancelled run has no head). */
+  cancel(): void {
+    this.job.cancel();
+  }
+
   clear(): void {
     this.dropped = [];
     this.live = undefined;
@@ -174,6 +184,12 @@ export class TriageState {
     this.#runs++;
     this.job.reset();
     this.#show(undefined, []);
+  }
+
+  /** The view is gone: its worker ends, and no run still going writes here. */
+  dispose(): void {
+    this.#runs++;
+    this.job.dispose();
   }
 }
 

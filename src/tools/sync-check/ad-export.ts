@@ -25,7 +25,7 @@ import {
   type ReadResult,
 } from './export-columns.ts';
 import { GuidColumn } from './guid-column.ts';
-import type { AdField, AdUser, MappingOverride, SyncIssue } from './model.ts';
+import type { AdField, AdUser, MappingOverride, SyncIssue } from './types.ts';
 import { isTypeNameValue, parentDn, readBoolean, splitMulti, unescapedComma } from './values.ts';
 
 const ENTRA_MARKERS = ['OnPremisesImmutableId', 'ImmutableId', 'OnPremisesSyncEnabled', 'LastDirSyncTime'];

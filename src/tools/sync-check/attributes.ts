@@ -4,7 +4,7 @@
  * characters, 64 before `@` and 48 after, letters, digits and ' . - _ ! # ^ ~ only, no period at the end of the
  * prefix, a routable suffix; proxy values at most 256 characters, no whitespace or < > ( ) ; , [ ] ".
  */
-import type { AdUser, AttributeFinding } from './model.ts';
+import type { AdUser, AttributeFinding } from './types.ts';
 
 const NON_ROUTABLE = [
   'local',

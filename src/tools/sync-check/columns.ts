@@ -3,7 +3,7 @@
  * file — the worker reads the values (search, filters, sort, CSV), the page only the headers, widths and order.
  */
 import type { Column } from '../../lib/ui/table-view.ts';
-import type { AttributeFinding, SetName } from './model.ts';
+import type { AttributeFinding, SetName } from './types.ts';
 import type { Row } from './rows.ts';
 
 export type Sides = 'ad' | 'entra' | 'both';

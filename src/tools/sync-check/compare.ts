@@ -15,7 +15,7 @@ import type {
   SuggestedOu,
   SyncIssue,
   Totals,
-} from './model.ts';
+} from './types.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
 import {
   dnKey,

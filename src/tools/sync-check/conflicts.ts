@@ -4,7 +4,7 @@
  * each into a quarantined UPN (`<prefix>NNNN@<tenant>.onmicrosoft.com`), a dropped proxy address and an
  * onPremisesProvisioningErrors entry; where the Entra export shows that already, the effect is linked.
  */
-import type { AdUser, ConflictEffect, ConflictGroup, ConflictKind, Conflicts, EntraUser } from './model.ts';
+import type { AdUser, ConflictEffect, ConflictGroup, ConflictKind, Conflicts, EntraUser } from './types.ts';
 import { localPartOf, lowerTrim, smtpAddress } from './values.ts';
 
 /** Entra's placeholder for a quarantined UPN: the AD prefix (possibly cut) + 4 digits @ the initial domain. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from './core.ts';
 import { parseDate } from './dates.ts';
 import { CONTRACTORS_OU, generate, type AdStyle, type CgForm, type EntraStyle } from './generate.ts';
-import { SET_NAMES } from './model.ts';
+import { SET_NAMES } from './types.ts';
 import { toCliJson, type IdPair } from './report.ts';
 
 const pairsOf = (list: readonly IdPair[]) => list.map(({ adGuid, entraId }) => ({ adGuid, entraId }));

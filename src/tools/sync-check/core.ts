@@ -36,8 +36,8 @@ import type {
   SyncCheckResult,
   SyncIssue,
   Totals,
-} from './model.ts';
-import { SET_NAMES } from './model.ts';
+} from './types.ts';
+import { SET_NAMES } from './types.ts';
 
 export interface SyncCheckInput {
   /** AD export(s): one per domain is fine; users are de-duplicated on objectGUID. */

@@ -5,7 +5,7 @@
  * than its threshold (default 500), and groups, contacts and devices count toward that number too.
  */
 import { isInScope, ruleFilterReason, type ScopeRule } from './compare.ts';
-import type { AdStatus, AdUser, DeletionPreview } from './model.ts';
+import type { AdStatus, AdUser, DeletionPreview } from './types.ts';
 
 export const DEFAULT_DELETION_THRESHOLD = 500;
 

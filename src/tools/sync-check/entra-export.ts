@@ -38,7 +38,7 @@ import type {
   ProvisioningError,
   SyncIssue,
   UnusableColumn,
-} from './model.ts';
+} from './types.ts';
 import { isTypeNameValue, lowerTrim, readBoolean, splitMulti } from './values.ts';
 
 /** `Category|Property|Value|Time` entries joined with `;` (the recommended export), or JSON text. */

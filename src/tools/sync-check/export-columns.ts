@@ -8,7 +8,7 @@ import type { DecodedText } from '../../lib/csv/decode.ts';
 import type { CsvTable } from '../../lib/csv/read.ts';
 import { commandFor } from './export-commands.ts';
 import type { GuidColumn } from './guid-column.ts';
-import type { AdField, EntraField, ExportFlavour, FileMapping, SyncIssue, UnusableColumn } from './model.ts';
+import type { AdField, EntraField, ExportFlavour, FileMapping, SyncIssue, UnusableColumn } from './types.ts';
 import { isTypeNameValue } from './values.ts';
 
 export const AD_ALIASES: Record<AdField, string[]> = {

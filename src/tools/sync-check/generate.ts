@@ -7,7 +7,7 @@
  */
 import { guidToImmutableId, guidToBytes } from '../../lib/id/guid.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
-import type { AttributeCheckCode, SetName } from './model.ts';
+import type { AttributeCheckCode, SetName } from './types.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
 import { encodeAsExport } from '../../lib/csv/encode.ts';
 

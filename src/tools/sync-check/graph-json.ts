@@ -5,7 +5,7 @@
  */
 import { decodeText } from '../../lib/csv/decode.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
-import type { SyncIssue } from './model.ts';
+import type { SyncIssue } from './types.ts';
 
 export interface GraphUsers {
   users: Record<string, unknown>[];

@@ -10,7 +10,7 @@ import { encodeAsExport } from '../../lib/csv/encode.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import { analyse, type SyncCheckInput } from './core.ts';
 import { generate, type AdStyle, type EntraStyle } from './generate.ts';
-import type { SyncCheckResult } from './model.ts';
+import type { SyncCheckResult } from './types.ts';
 import { toCliJson } from './report.ts';
 
 const GOOD: { adStyle: AdStyle; entraStyle: EntraStyle }[] = [

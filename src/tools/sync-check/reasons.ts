@@ -8,7 +8,7 @@
 import { anchorToConnectorSpaceDn, guidToImmutableId } from '../../lib/id/guid.ts';
 import { isInScope, parseScope, ruleFilterReason, type ScopeRule } from './compare.ts';
 import { parseDate } from './dates.ts';
-import type { AdUser, SetEntry, SetName, SyncCheckResult } from './model.ts';
+import type { AdUser, SetEntry, SetName, SyncCheckResult } from './types.ts';
 import { compareBytes } from '../../lib/text/compare-bytes.ts';
 import { dnKey, isBelowDn, lowerTrim, smtpAddress } from './values.ts';
 

@@ -14,8 +14,8 @@ import type {
   SyncCheckResult,
   SyncIssue,
   Totals,
-} from './model.ts';
-import { SET_NAMES } from './model.ts';
+} from './types.ts';
+import { SET_NAMES } from './types.ts';
 import { compareBytes } from '../../lib/text/compare-bytes.ts';
 import { Explainer, REASON_CODES, type ReasonCode, type ReasonColumns } from './reasons.ts';
 

@@ -3,7 +3,7 @@
  * in one searchable text so a GUID, an ImmutableID or an Entra id pasted into the search finds the user.
  */
 import { guidToImmutableId } from '../../lib/id/guid.ts';
-import type { AdUser, EntraUser, SetEntry, SyncCheckResult } from './model.ts';
+import type { AdUser, EntraUser, SetEntry, SyncCheckResult } from './types.ts';
 import { REASON_CODES, type ReasonColumns } from './reasons.ts';
 import { issuesByAd, STATUS_TEXT } from './report.ts';
 

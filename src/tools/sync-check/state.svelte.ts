@@ -2,7 +2,7 @@ import { WorkerClient } from '../../lib/worker/client.ts';
 import type { DroppedFile } from '../../lib/browser/dropped.ts';
 import { isAbortError, isInputError, type Issue } from '../../lib/issue.ts';
 import type { JobStatus } from '../../lib/ui/job.svelte.ts';
-import type { MappingOverride } from './model.ts';
+import type { MappingOverride } from './types.ts';
 import type { ExportRequest, RowsQuery, RowsWindow, SyncSummary, UserDetailData } from './store.ts';
 import type { PageInput, SyncJob, SyncJobResult } from './worker.ts';
 import SyncWorker from './worker.ts?worker';
@@ -40,6 +40,12 @@ export class SyncCheckState {
   version = $state(0);
   #client: WorkerClient<SyncJob, SyncJobResult> | undefined;
   #run: AbortController | undefined;
+  readonly #createWorker: () => Worker;
+
+  /** `createWorker` is for tests, which run the worker in-process. */
+  constructor(createWorker: () => Worker = () => new SyncWorker()) {
+    this.#createWorker = createWorker;
+  }
 
   get isRunning(): boolean {
     return this.status === 'running';
@@ -50,7 +56,7 @@ export class SyncCheckState {
   }
 
   #worker(): WorkerClient<SyncJob, SyncJobResult> {
-    return (this.#client ??= new WorkerClient<SyncJob, SyncJobResult>(() => new SyncWorker()));
+    return (this.#client ??= new WorkerClient<SyncJob, SyncJobResult>(this.#createWorker));
   }
 
   addFiles(side: Side, dropped: DroppedFile[]): void {
@@ -164,6 +170,28 @@ export class SyncCheckState {
 
   setOverride(kind: 'ad' | 'entra', field: string, column: string | null): void {
     this.mapping = { ...this.mapping, [kind]: { ...(this.mapping[kind] ?? {}), [field]: column } };
+  }
+
+  /** Starts over: the run and the worker holding the result end; inputs, overrides and selection are forgotten. */
+  clear(): void {
+    this.cancel();
+    this.dispose();
+    this.files = { ad: [], entra: [], adAfter: [] };
+    this.entraObjects = [];
+    this.entraObjectsSource = 'Microsoft Graph';
+    this.scopeText = '';
+    this.threshold = 500;
+    this.mapping = {};
+    this.tab = 'adNotInEntra';
+    this.detail = undefined;
+    this.detailData = undefined;
+    this.summary = undefined;
+    this.issue = undefined;
+    this.status = 'idle';
+    this.progress = { done: 0, total: 0, label: '' };
+    this.elapsed = 0;
+    // Tables and requests still waiting ask of a result that is gone.
+    this.version++;
   }
 
   dispose(): void {

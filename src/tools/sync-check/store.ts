@@ -20,7 +20,7 @@ import type {
   SyncCheckResult,
   SyncIssue,
   Totals,
-} from './model.ts';
+} from './types.ts';
 import { attributesCsv, issuesByAd, matchedEntries, STATUS_TEXT, toCliJson, unifiedCsv } from './report.ts';
 import { Explainer, type ReasonColumns } from './reasons.ts';
 import { buildRows, type Row } from './rows.ts';

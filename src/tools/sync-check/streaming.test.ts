@@ -4,7 +4,7 @@ import { isInScope, parseScope } from './compare.ts';
 import { findConflicts } from './conflicts.ts';
 import { analyse } from './core.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
-import type { AdUser } from './model.ts';
+import type { AdUser } from './types.ts';
 
 const enc = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text) });
 const guid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { analyse } from './core.ts';
 import { generate } from './generate.ts';
-import { SET_NAMES, type SyncCheckResult } from './model.ts';
+import { SET_NAMES, type SyncCheckResult } from './types.ts';
 import { toCliJson } from './report.ts';
 
 const enc = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text) });
