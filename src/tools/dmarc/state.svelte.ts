@@ -21,7 +21,15 @@ function yieldToPage(): Promise<void> {
 }
 
 export type DmarcTab =
-  'overview' | 'senders' | 'domains' | 'reporters' | 'failing' | 'failure-reports' | 'tls' | 'files';
+  | 'overview'
+  | 'senders'
+  | 'domains'
+  | 'reporters'
+  | 'countries'
+  | 'failing'
+  | 'failure-reports'
+  | 'tls'
+  | 'files';
 
 /**
  * The view's state: every file given so far (adding more re-runs on the union), the summary of the last analysis,
