@@ -13,7 +13,7 @@ import type { SyncJob, SyncJobResult } from './worker.ts';
 function setup() {
   const factory = workerFactory(async (job: SyncJob, ctx: JobContext): Promise<SyncJobResult> => {
     if (job.kind !== 'analyse') return { kind: 'none' };
-    if (job.input.scope.includes('stuck')) {
+    if (job.input.scope?.includes('stuck')) {
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
       throwIfAborted(ctx.signal);
     }
