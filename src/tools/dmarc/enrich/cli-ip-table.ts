@@ -21,7 +21,10 @@ export async function cliIpTable(): Promise<Loaded> {
     if (shipped.protocol === 'file:' && existsSync(shipped)) gz = await readFile(shipped);
     else {
       const script = new URL('../../../../scripts/build-ip-tables.mjs', import.meta.url).href;
-      const mod = (await import(/* @vite-ignore */ script)) as { ipTableBytes: () => Uint8Array };
+      const mod = (await import(/* @vite-ignore */ script).catch(() => undefined)) as
+        { ipTableBytes: () => Uint8Array } | undefined;
+      if (!mod)
+        throw new Error(`${decodeURIComponent(shipped.pathname)} is missing (npm run build:cli writes it).`);
       gz = mod.ipTableBytes();
     }
     return { table: IpTable.read(await promisify(gunzip)(gz)) };
