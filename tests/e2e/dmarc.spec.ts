@@ -139,7 +139,13 @@ test.describe('DMARC reports', () => {
       'senders',
       'failureReports',
       'tlsReports',
+      'ipTable',
+      'countries',
     ]);
+    // The IP table came from the app's own origin (the fixture fails on any other request).
+    expect(doc.ipTable.date).toMatch(/^20\d\d-\d\d-\d\d$/);
+    expect(doc.ipTable.ipsKnown).toBeGreaterThan(0);
+    expect(doc.countries.length).toBeGreaterThan(0);
     expect(doc.files).toHaveLength(EXPECTED.files);
     expect(doc.totals.messages.toLocaleString('en-US')).toBe(EXPECTED.messages);
 
@@ -147,6 +153,7 @@ test.describe('DMARC reports', () => {
     const lines = nd.text.trim().split('\n');
     expect(lines).toHaveLength(doc.totals.records);
     expect(Object.keys(JSON.parse(lines[0]!))).toContain('passed_dmarc');
+    expect(Object.keys(JSON.parse(lines[0]!))).toContain('source_asn');
 
     await page.getByText('CSV per view').click();
     for (const view of ['senders', 'failing', 'domains', 'reporters', 'dispositions', 'files', 'records']) {
@@ -345,6 +352,20 @@ test.describe('DMARC menus, texts and the Files table', () => {
     const reporters = card(page, 'Reporters').locator('.detail');
     await expect(reporters).not.toHaveText(/^\s*,/);
     await expect(reporters).not.toBeEmpty();
+  });
+
+  test('the Countries tab: messages by the country of the network holding each IP, with the table date and its credits', async ({
+    page,
+  }) => {
+    await dropFolder(page, EXPECTED.folder);
+    await page.getByRole('tab', { name: /^Countries/ }).click();
+    const table = page.getByRole('table', { name: 'By country' });
+    await expect(table.getByRole('row').filter({ hasText: 'United States (US)' })).toHaveCount(1);
+    await expect(page.getByText(/from the offline IP table of 20\d\d-\d\d-\d\d/)).toBeVisible();
+    await expect(page.getByRole('link', { name: 'IP Geolocation by DB-IP' })).toHaveAttribute(
+      'href',
+      'https://db-ip.com',
+    );
   });
 
   test('a domain that already enforces is told what its policy does, not that it is almost ready', async ({
