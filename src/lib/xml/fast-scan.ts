@@ -29,6 +29,9 @@ const GIVE_UP = new GiveUp();
 const DECLARATION =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
 
+/** Most elements have no attribute: they share one empty object, where saxes makes a fresh one for each. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
 const isSpace = (c: number) => c === SPACE || c === NL || c === TAB || c === CR;
 const isNameStart = (c: number) =>
   (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
@@ -142,6 +145,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
     i = DECLARATION.lastIndex;
   }
   const names: string[] = [];
+  const locals: string[] = [];
   let sawRoot = false;
   for (;;) {
     // A run of text up to the next markup: one event, as saxes sends it.
@@ -184,7 +188,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
       let k = lt + 2;
       while (k < end && isNameChar(s.charCodeAt(k))) k++;
       const name = s.slice(lt + 1, k);
-      const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+      let attributes = NO_ATTRIBUTES;
       let selfClosing = false;
       for (;;) {
         let d = s.charCodeAt(k);
@@ -213,7 +217,8 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
         k++;
         const close = s.indexOf(q === 0x22 ? '"' : "'", k);
         if (close === -1) throw GIVE_UP;
-        if (attributes[attr] !== undefined) throw GIVE_UP; // a duplicate
+        if (attributes === NO_ATTRIBUTES) attributes = Object.create(null) as Record<string, string>;
+        else if (attributes[attr] !== undefined) throw GIVE_UP; // a duplicate
         attributes[attr] = attributeValue(s, k, close);
         k = close + 1;
       }
@@ -223,7 +228,10 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
       handler.open(local, attributes);
       sawRoot = true;
       if (selfClosing) handler.close(local);
-      else names.push(name);
+      else {
+        names.push(name);
+        locals.push(local);
+      }
       i = k;
     } else if (c === SLASH) {
       // End tag: must close the innermost open element.
@@ -233,8 +241,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
       if (isNameChar(s.charCodeAt(k))) throw GIVE_UP;
       while (isSpace(s.charCodeAt(k))) k++;
       if (s.charCodeAt(k) !== GT) throw GIVE_UP;
-      const colon = name.indexOf(':');
-      handler.close(colon === -1 ? name : name.slice(colon + 1));
+      handler.close(locals.pop()!);
       i = k + 1;
     } else if (c === BANG && s.startsWith('--', lt + 2)) {
       const dashes = s.indexOf('--', lt + 4);
