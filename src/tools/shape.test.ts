@@ -17,8 +17,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const KNOWN_DEPARTURES: Record<string, string[]> = {
   // The entry is add(files); the view cancels through state.job.
   dmarc: ['state class has no run()', 'state class has no cancel()'],
-  // State is bulk.svelte.ts (BulkRun) plus the view's own; the types live in core.ts.
-  'immutable-id': ['no state.svelte.ts', 'no types.ts'],
 };
 
 describe('the tool shape', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../lib/csv/read.ts';
 import { columnValues, convertAll, readIdFile, summarise } from './bulk.ts';
-import { convertId, type IdResult } from './core.ts';
+import { convertId } from './core.ts';
+import type { IdResult } from './types.ts';
 
 /*
  * Isolation as a property: hostile values mixed into a list of good IDs change none of the good results, and

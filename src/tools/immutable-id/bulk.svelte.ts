@@ -1,23 +1,12 @@
 import { throwIfAborted, isAbortError } from '../../lib/issue.ts';
-import { WorkerClient } from '../../lib/worker/client.ts';
 import { toCsvText, rowOf, type IdRow } from './report.ts';
 import { convertId } from './core.ts';
-import { kindOf, type BulkSummary, type IdColumn } from './bulk.ts';
-import type { IdColumnJob } from './worker.ts';
-import IdWorker from './worker.ts?worker';
+import { kindOf, type BulkSummary } from './bulk.ts';
 
 /** The values to convert: a pasted list, or a dropped file's column packed by the worker. */
 export interface ValueList {
   readonly length: number;
   at(i: number): string | undefined;
-}
-
-let client: WorkerClient<IdColumnJob, IdColumn> | undefined;
-
-/** Reads a dropped file in the worker: Papa Parse over tens of megabytes would hold the page for a second. */
-export function readColumn(job: IdColumnJob, signal?: AbortSignal): Promise<IdColumn> {
-  client ??= new WorkerClient<IdColumnJob, IdColumn>(() => new IdWorker());
-  return client.run(job, { signal });
 }
 
 /** Above this many values the page shows progress and a cancel button. */

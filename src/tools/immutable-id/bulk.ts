@@ -2,7 +2,8 @@ import type { CsvTable, ReadCsvOptions } from '../../lib/csv/read.ts';
 import { unusableInput } from '../../lib/files/sniff.ts';
 import { isAbortError, isInputError, throwIfAborted, type Issue, type RunOptions } from '../../lib/issue.ts';
 import { guidTextToBytes } from '../../lib/id/guid.ts';
-import { convertId, type IdKind, type IdResult } from './core.ts';
+import { convertId } from './core.ts';
+import type { IdKind, IdResult } from './types.ts';
 
 export const ID_EXPORT_HINT = [
   'Get-ADUser -Filter * | Select-Object SamAccountName,ObjectGUID |',

@@ -1,5 +1,6 @@
 import type { RunContext } from '../../cli/spec.ts';
-import { convertId, splitValues, type IdResult } from './core.ts';
+import { convertId, splitValues } from './core.ts';
+import type { IdResult } from './types.ts';
 import { formatText, toCsvText, CSV_COLUMNS } from './report.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { bytesToBase64 } from '../../lib/id/guid.ts';
-import { READING, type IdReading, type IdResult } from './core.ts';
+import { READING, type IdReading, type IdResult } from './types.ts';
 
 /** A ready command or request for one reading, titled for the UI and the CLI's text output. */
 export interface IdCommand {

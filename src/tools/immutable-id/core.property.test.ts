@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAnchorText } from '../../lib/id/anchor.ts';
-import { convertId, ID_KINDS, READING, type IdReading } from './core.ts';
+import { convertId } from './core.ts';
+import { ID_KINDS, READING, type IdReading } from './types.ts';
 
 /*
  * Expected forms are computed here independently of the code under test: Node's Buffer for base64, plain

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanValue, convertId, convertIds, ID_KINDS, READING, splitValues, type IdReading } from './core.ts';
+import { cleanValue, convertId, convertIds, splitValues } from './core.ts';
+import { ID_KINDS, READING, type IdReading } from './types.ts';
 
 /*
  * One GUID in every form, worked out by hand (see src/lib/id/guid.test.ts for the byte and base64 steps):

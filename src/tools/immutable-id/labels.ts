@@ -1,4 +1,4 @@
-import type { IdKind, IdReading } from './core.ts';
+import type { IdKind, IdReading } from './types.ts';
 
 /** How the page names each kind of input. */
 export const KIND_LABELS: Record<IdKind, string> = {

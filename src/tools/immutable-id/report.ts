@@ -1,6 +1,6 @@
 import { toCsv, type CsvWriteOptions } from '../../lib/csv/write.ts';
 import { resultCommands } from './commands.ts';
-import type { IdResult } from './core.ts';
+import type { IdResult } from './types.ts';
 
 /** CSV columns, in this order, for the CLI's `--csv` and the page's bulk download. Stable. */
 export const CSV_COLUMNS = [
