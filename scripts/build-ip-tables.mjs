@@ -9,7 +9,7 @@
  * de-duplicated networks and a country code given only where it differs from the network's usual country. Column
  * bytes are stored as planes (all first bytes, then all second bytes, …), which gzip packs far better.
  *
- * Names are kept for the networks that hold the most address space, within a byte budget, so that the whole table
+ * Names are kept for the networks with the most ranges, within a byte budget, so that the whole table
  * stays under 1.5 MB gzip; the others are given by number only ("AS64500").
  *
  * Used by vite.config.ts (an asset of the hosted build), scripts/build-cli.mjs (dist-cli/) and the tests, through
@@ -27,7 +27,7 @@ const ASN_DIR = join(ROOT, 'node_modules/@ip-location-db/asn');
 const CC_DIR = join(ROOT, 'node_modules/@ip-location-db/geo-whois-asn-country');
 const FORMAT = 1;
 /** Bytes of network names (before compression) the table may carry. */
-const NAME_BUDGET = 220_000;
+const NAME_BUDGET = 260_000;
 
 /** The packages' versions end in the data's date and hour: 2.3.2026061719 → 20260617. */
 function dataDate() {
@@ -169,9 +169,9 @@ export function buildIpTable() {
     mergeSteps(steps(join(ASN_DIR, asnFile), isV6, asnOf), steps(join(CC_DIR, ccFile), isV6, ccOf)),
   );
 
-  // Networks ordered by how many ranges name them (small indexes compress best); each one's usual country.
+  // Networks ordered by how many ranges name them (small indexes compress best); each one's usual country, weighed
+  // by address space.
   const uses = new Map();
-  const space = new Map();
   const ccCount = new Map();
   families.forEach((f, fi) => {
     for (let k = 0; k < f.length; k++) {
@@ -181,7 +181,6 @@ export function buildIpTable() {
       const next = k + 1 < f.length ? f[k + 1][0] : fi === 0 ? 1n << 32n : 1n << 64n;
       // Address space in /24s of IPv4 or /48s of IPv6 (the usual smallest announced blocks).
       const size = fi === 0 ? Number((next - s) >> 8n) : Number((next - s) >> 16n);
-      space.set(asn, (space.get(asn) ?? 0) + Math.max(size, 1));
       if (cc) {
         let m = ccCount.get(asn);
         if (!m) ccCount.set(asn, (m = new Map()));
@@ -199,10 +198,11 @@ export function buildIpTable() {
     return [...m.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0][0];
   });
 
-  // Names within the budget, biggest networks first.
+  // Names within the budget, the networks with the most ranges first: they name 62 of 64 well-known mail, hosting
+  // and access networks in a test list, against 42 when ranked by address space (SendGrid, Proofpoint, Mimecast…).
   const named = new Set();
   let nameBytes = 0;
-  for (const a of [...asns].sort((x, y) => space.get(y) - space.get(x) || Number(x) - Number(y))) {
+  for (const a of asns) {
     const len = Buffer.byteLength(names.get(Number(a)));
     if (nameBytes + len > NAME_BUDGET) continue;
     nameBytes += len;
