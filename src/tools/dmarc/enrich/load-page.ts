@@ -26,6 +26,8 @@ export function pageIpTable(): Promise<IpTable> | undefined {
 }
 
 const NONE = { date: '', ips: 0, ipsKnown: 0, countries: [] };
+/** How long the first answer may wait for the table once the reports are read. */
+const WAIT_MS = 4000;
 
 /** Enriches a result in the page's worker, or says why it cannot. */
 export async function enrichInPage(result: DmarcResult): Promise<void> {
@@ -40,7 +42,18 @@ export async function enrichInPage(result: DmarcResult): Promise<void> {
     return;
   }
   try {
-    enrichResult(result, await table);
+    // On a slow link the figures do not wait for the table: it goes on downloading for the next analysis.
+    const late = new Promise<undefined>((resolve) => setTimeout(resolve, WAIT_MS));
+    const loaded = await Promise.race([table, late]);
+    if (!loaded) {
+      result.network = {
+        ...NONE,
+        problem:
+          'The IP table is still downloading: networks and countries are shown from the next analysis on (add or drop the files again).',
+      };
+      return;
+    }
+    enrichResult(result, loaded);
   } catch (e) {
     result.network = { ...NONE, problem: `Networks and countries are not shown: ${(e as Error).message}` };
   }
