@@ -325,6 +325,35 @@ test('every host config in the build carries the page policy as a header', async
   expect(await readFile(join(DIST, 'Dockerfile'), 'utf8')).toMatch(/^FROM nginx:/m);
 });
 
+test('the DMARC IP table, fetched by one analysis online, serves the next one offline', async ({
+  page,
+  context,
+}) => {
+  await visitOnce(page, './');
+  const analyse = async () => {
+    await page.goto('./#/dmarc');
+    await page.getByLabel(/\(folder\)$/).setInputFiles(resolve('src/tools/dmarc/fixtures'));
+    await page.getByRole('tab', { name: /^Countries/ }).click();
+    await expect(
+      page
+        .getByRole('table', { name: 'By country' })
+        .getByRole('row')
+        .filter({ hasText: 'United States (US)' }),
+    ).toHaveCount(1);
+  };
+  await analyse();
+  // Kept by the service worker itself, not only by the browser's HTTP cache.
+  await expect
+    .poll(() =>
+      page.evaluate(async () => (await (await caches.open('ht-ip-table')).keys()).map((r) => r.url)),
+    )
+    .toEqual([expect.stringMatching(/\/assets\/ip-table-[0-9a-f]+\.bin$/)]);
+  await context.setOffline(true);
+  await page.reload();
+  await analyse();
+  await expect(page.getByText(/from the offline IP table of 20\d\d-\d\d-\d\d/)).toBeVisible();
+});
+
 test('the single file served over http works with its header and meta policies together', async ({
   page,
 }) => {
