@@ -52,7 +52,7 @@ export class DmarcState {
   #batch = 0;
 
   /** Adds files (a path given twice is replaced) and analyses the whole set again. */
-  async add(dropped: DroppedFile[]): Promise<void> {
+  async run(dropped: DroppedFile[]): Promise<void> {
     const next = new Map(this.files);
     for (const d of dropped) next.set(d.path || d.file.name, d.file);
     this.files = next;
@@ -97,6 +97,13 @@ export class DmarcState {
       size = ms > SLICE_MS ? Math.max(8, size >> 1) : ms < SLICE_MS / 4 ? Math.min(4096, size * 2) : size;
       await yieldToPage();
     }
+  }
+
+  /** Stops the analysis: the files stay, the previous result (if any) stays on screen. */
+  cancel(): void {
+    this.#batch++;
+    this.job.cancel();
+    this.isAnalysing = false;
   }
 
   clear(): void {
