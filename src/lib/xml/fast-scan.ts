@@ -33,9 +33,20 @@ const DECLARATION =
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
 const isSpace = (c: number) => c === SPACE || c === NL || c === TAB || c === CR;
-const isNameStart = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
-const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+/** ASCII name characters: 2 may start a name, 1 only continue one. Any other character in a name is saxes' to judge. */
+const NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_:]/.test(ch)) NAME[c] = 2;
+  else if (/[0-9.-]/.test(ch)) NAME[c] = 1;
+}
+/** Text characters with nothing to check: printable ASCII but < > &, and tab and \n. */
+const PLAIN = new Uint8Array(128);
+for (let c = 0x20; c < 128; c++) PLAIN[c] = c === LT || c === GT || c === AMP ? 0 : 1;
+PLAIN[TAB] = PLAIN[NL] = 1;
+
+const isNameStart = (c: number) => c < 128 && NAME[c] === 2;
+const isNameChar = (c: number) => c < 128 && NAME[c] !== 0;
 
 /** The index after the surrogate pair or other code unit at `i` that XML 1.0 does not allow alone; throws otherwise. */
 function checkWide(s: string, i: number, c: number): number {
@@ -157,7 +168,8 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
       let from = i;
       for (let k = i; k < lt;) {
         const c = s.charCodeAt(k);
-        if (c < SPACE) {
+        if (inRoot && (c < 128 ? PLAIN[c] === 1 : c < 0xd800)) k++;
+        else if (c < SPACE) {
           if (c === CR) {
             // \r\n and a lone \r both become \n, as saxes reads them.
             piece += s.slice(from, k) + '\n';
@@ -177,8 +189,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
         } else if (c >= 0xd800) k = checkWide(s, k, c);
         else k++;
       }
-      piece = from === i ? s.slice(i, lt) : piece + s.slice(from, lt);
-      handler.text(piece);
+      handler.text(from === i ? s.slice(i, lt) : piece + s.slice(from, lt));
     }
     if (lt === end) break;
     const c = s.charCodeAt(lt + 1);
