@@ -143,3 +143,12 @@ export const WRITE_SCOPES = {
   riskyUsers: ['IdentityRiskyUser.ReadWrite.All'],
   revokeSessions: ['User.RevokeSessions.All'],
 } as const;
+
+/**
+ * Delegated permissions to read mail (DMARC's "Read from a mailbox"). Never asked for at sign-in: only when the
+ * user first reads a mailbox, and only the one that mailbox needs — the own one, or one shared with the user.
+ */
+export const MAIL_SCOPES = {
+  ownMailbox: ['Mail.Read'],
+  sharedMailbox: ['Mail.Read.Shared'],
+} as const;
