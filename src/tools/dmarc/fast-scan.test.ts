@@ -1,10 +1,11 @@
+// Beside the DMARC tool, not in lib/xml: it reads the scanner against the tool's generated and hostile reports.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gunzipSync, unzipSync } from 'fflate';
-import { generateReports } from '../../tools/dmarc/generate.ts';
-import { reportXml } from '../../tools/dmarc/hostile-inputs.ts';
-import { fastScanXml } from './fast-scan.ts';
-import { readXml, type XmlHandler } from './sax.ts';
+import { generateReports } from './generate.ts';
+import { reportXml } from './hostile-inputs.ts';
+import { fastScanXml } from '../../lib/xml/fast-scan.ts';
+import { readXml, type XmlHandler } from '../../lib/xml/sax.ts';
 
 /** Every event exactly as sent: the pieces text arrives in matter (the report builder caps a field by them). */
 function recorder(): { log: unknown[]; handler: XmlHandler } {
