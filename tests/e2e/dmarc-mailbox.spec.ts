@@ -3,7 +3,9 @@
  * click, the folder's mails are downloaded as MIME and read like dropped .eml files (aggregate, failure and TLS
  * reports found, ordinary mail skipped), a 429 is waited out, and the next read starts where this one ended.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures.ts';
@@ -12,6 +14,24 @@ import { CLIENT, TENANT, fakeEntra } from './fake-entra.ts';
 test.use({ allowedHosts: ['login.microsoftonline.com', 'graph.microsoft.com'] });
 
 const FIX = resolve('../shared/fixtures');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the open mailbox form: rule ids and targets, empty when nothing is wrong. */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: {
+        run: (
+          ctx: Element,
+          o: object,
+        ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const r = await w.axe.run(document.querySelector('details.mailbox')!, { resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
+}
 
 async function configure(page: Page) {
   await page.getByRole('button', { name: 'Graph settings' }).click();
@@ -88,6 +108,23 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
         }),
       });
     }
+    const folders: Record<string, unknown[]> = {
+      '/v1.0/me/mailFolders': [
+        { id: 'AQMk-inbox', displayName: 'Inbox', totalItemCount: 4, childFolderCount: 1 },
+        { id: 'AQMk-sent', displayName: 'Sent Items', totalItemCount: 2, childFolderCount: 0 },
+      ],
+      '/v1.0/me/mailFolders/AQMk-inbox/childFolders': [
+        { id: 'AQMk-dmarc', displayName: 'DMARC', totalItemCount: 240, childFolderCount: 0 },
+      ],
+    };
+    if (folders[url.pathname]) {
+      return route.fulfill({
+        status: 200,
+        headers,
+        contentType: 'application/json',
+        body: JSON.stringify({ value: folders[url.pathname] }),
+      });
+    }
     const m = /^\/v1\.0\/me\/messages\/([^/]+)\/\$value$/.exec(url.pathname);
     const mail = m && mails.find((x) => x.id === decodeURIComponent(m[1]!));
     if (mail) {
@@ -117,6 +154,7 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
   await expect(page.getByRole('tab', { name: /Files/ })).toContainText('4');
   await expect(page.getByText(/Reads only mail received since 2026-12-02T09:00:00Z/)).toBeVisible();
   await screenshot(page, 'dmarc-mailbox');
+  expect(await axe(page)).toEqual([]);
 
   // The next read asks only for mail since the last one.
   await page.getByRole('button', { name: 'Read the folder' }).click();
@@ -124,4 +162,17 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
   expect(filters[1]).toBe('receivedDateTime ge 2026-12-02T09:00:00Z');
   await expect(page.getByText('1 message(s) read')).toBeVisible();
   expect(fake.authorizeScopes).toHaveLength(1);
+
+  // The folder picker lists the folders and their first-level children.
+  await page.getByRole('button', { name: 'List folders' }).click();
+  const picker = page.getByRole('combobox', { name: 'Folder' });
+  await expect(picker.getByRole('option')).toHaveText([
+    'Inbox (default)',
+    'Inbox (4)',
+    'Inbox / DMARC (240)',
+    'Sent Items (2)',
+  ]);
+  await picker.selectOption({ label: 'Inbox / DMARC (240)' });
+  // Another folder has no resume point yet: the date applies again.
+  await expect(page.getByLabel('Received since')).toBeEnabled();
 });
