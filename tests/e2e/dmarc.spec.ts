@@ -377,8 +377,8 @@ test.describe('DMARC menus, texts and the Files table', () => {
     await expect(card(page, 'Messages').locator('.value')).toHaveText('21', { timeout: 60_000 });
     const readiness = page.getByRole('region', { name: /^Enforcing/ });
     await expect(readiness.getByRole('heading')).toHaveText('Enforcing, and legitimate senders pass');
-    await expect(readiness).toContainText('Already enforcing p=quarantine/reject');
-    await expect(readiness).toContainText('policy published now: p=reject');
+    await expect(readiness).toContainText('Already enforcing p=quarantine,');
+    await expect(readiness).toContainText('policy published now: p=quarantine');
     await expect(page.getByText(/Almost ready|Ready for p=quarantine/)).toHaveCount(0);
     await shot(page, testInfo, 'readiness-enforcing');
   });

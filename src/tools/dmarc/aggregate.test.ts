@@ -137,7 +137,9 @@ describe('rolling up the five reporters (hand-computed from the fixtures)', asyn
 
   it('readiness: the failing volume is excused or unknown, so enforcement is safe', () => {
     expect(r.readiness).toEqual({
-      currentPolicy: 'reject',
+      // The latest report of contoso.example publishes p=none; a p=reject seen earlier is not what it publishes now.
+      currentPolicy: 'none',
+      weakestPolicy: 'none',
       messages: 54,
       failing: 9,
       failingOverridden: 2,
@@ -155,11 +157,26 @@ describe('rolling up the five reporters (hand-computed from the fixtures)', asyn
 describe('readiness when every domain already enforces', () => {
   it('says what the published policy does with the failing mail, not whether to move to it', async () => {
     const r = await analyse(['microsoft.xml', 'gmx.xml', 'mimecast.xml'].map(load));
-    expect(r.readiness.currentPolicy).toBe('reject');
+    // Microsoft's report is the latest and sees p=quarantine: what the domain publishes now.
+    expect(r.readiness.currentPolicy).toBe('quarantine');
     expect(r.readiness.isEnforcing).toBe(true);
-    expect(r.readiness.advice).toMatch(/^Already enforcing p=quarantine\/reject[,:]/);
+    expect(r.readiness.advice).toMatch(/^Already enforcing p=quarantine[,:]/);
     expect(r.readiness.advice).toBe(
-      'Already enforcing p=quarantine/reject, and legitimate senders pass: the 19.0% that fails comes from sources nothing vouches for — likely spoofing, quarantined or rejected as intended. 9.5% failed but the receiver excused it (forwarded, mailing list, local policy).',
+      'Already enforcing p=quarantine, and legitimate senders pass: the 19.0% that fails comes from sources nothing vouches for — likely spoofing, quarantined as intended. 9.5% failed but the receiver excused it (forwarded, mailing list, local policy).',
+    );
+  });
+
+  it('domains that publish different policies now: the card names both, the advice says which it is about', async () => {
+    // GMX's report moved to another domain that publishes p=reject; Google's contoso.example report says p=none.
+    const gmx = load('gmx.xml');
+    const text = new TextDecoder()
+      .decode(gmx.bytes)
+      .replace('<domain>contoso.example</domain>', '<domain>fabrikam.example</domain>');
+    const r = await analyse([load('google.xml'), { name: 'gmx.xml', bytes: new TextEncoder().encode(text) }]);
+    expect([r.readiness.weakestPolicy, r.readiness.currentPolicy]).toEqual(['none', 'reject']);
+    expect(r.readiness.isEnforcing).toBe(false);
+    expect(r.readiness.advice).toContain(
+      'Some of your domains already publish p=reject; this is about those still at p=none (see Domains).',
     );
   });
 

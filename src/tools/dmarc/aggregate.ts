@@ -329,13 +329,21 @@ export function buildReadiness(
   records: DmarcRecord[],
   senders: SenderRow[],
 ): Readiness {
+  // What each policy domain publishes now: the policy of its latest report (an older p=none does not count once
+  // the domain moved on).
+  const latest = new Map<string, { at: number; p: string; pct: string }>();
+  for (const i of unique) {
+    const r = reports[i]!;
+    if (!(r.policy.p in STRICTNESS)) continue;
+    const at = r.end ?? r.begin ?? -Infinity;
+    const seen = latest.get(r.policy.domain);
+    if (!seen || at >= seen.at) latest.set(r.policy.domain, { at, p: r.policy.p, pct: r.policy.pct });
+  }
   let currentPolicy = '';
-  // The weakest policy seen, and the smallest pct= published with an enforcing one.
+  // The weakest policy published now, and the smallest pct= published with an enforcing one.
   let weakest = '';
   let enforcedPct = 100;
-  for (const i of unique) {
-    const { p, pct } = reports[i]!.policy;
-    if (!(p in STRICTNESS)) continue;
+  for (const { p, pct } of latest.values()) {
     if (currentPolicy === '' || STRICTNESS[p]! > STRICTNESS[currentPolicy]!) currentPolicy = p;
     if (weakest === '' || STRICTNESS[p]! < STRICTNESS[weakest]!) weakest = p;
     if (p !== 'none' && /^\d+$/.test(pct) && Number(pct) < enforcedPct) enforcedPct = Number(pct);
@@ -403,11 +411,16 @@ export function buildReadiness(
           ? `Already enforcing ${policy}, and legitimate senders pass: the ${pct(failingUnknown)} that fails comes from sources nothing vouches for — likely spoofing, ${action} as intended.`
           : `Already enforcing ${policy}, and every recognised sender passes: nothing legitimate is being ${action}.`;
   }
+  // Some domains enforce, others do not: the advice above is about the ones still at p=none.
+  if (messages > 0 && !isEnforcing && currentPolicy !== weakest && currentPolicy !== 'none') {
+    advice += ` Some of your domains already publish p=${currentPolicy}; this is about those still at p=${weakest} (see Domains).`;
+  }
   if (failingOverridden > 0 && messages > 0) {
     advice += ` ${pct(failingOverridden)} failed but the receiver excused it (forwarded, mailing list, local policy).`;
   }
   return {
     currentPolicy,
+    weakestPolicy: weakest,
     messages,
     failing,
     failingKnown,

@@ -339,6 +339,8 @@ export interface DispositionRow {
 export interface Readiness {
   /** The strictest p= currently published among the policy domains. */
   currentPolicy: string;
+  /** The weakest p= currently published; differs from `currentPolicy` when domains publish different policies. */
+  weakestPolicy: string;
   messages: number;
   failing: number;
   /** The four parts of `failing`. Excused by the receiver (forwarded, mailing_list, local_policy, trusted_forwarder). */
