@@ -223,14 +223,17 @@ test('bulk: two hundred thousand pasted lines keep the page ticking and count ri
     await navigator.clipboard.writeText(lines.join('\r\n'));
   });
   await bulk.getByLabel('Values, one per line').focus();
-  // A page timer that notes each tick while the conversion's progress bar shows: work done in one task, or in
-  // continuations that go before every timer, gives none.
+  // A page timer that notes each tick that finds the conversion half done: work done in one task, or in
+  // continuations that go before every timer, never lets a timer see a value between the first and the last.
+  // (Not a count of ticks: how many fit in the run depends on how fast the machine is.)
   await page.evaluate(() => {
     const w = window as unknown as { during: number; tick: ReturnType<typeof setInterval> };
     w.during = 0;
     w.tick = setInterval(() => {
-      if (document.querySelector('progress')) w.during++;
-    }, 10);
+      const bar = document.querySelector('progress');
+      if (bar?.getAttribute('aria-label')?.startsWith('Converting') && bar.value > 0 && bar.value < bar.max)
+        w.during++;
+    }, 1);
   });
   await page.keyboard.press('Control+V');
   await expect(bulk.getByText('200,000 pasted values')).toBeVisible({ timeout: 60_000 });
@@ -245,7 +248,7 @@ test('bulk: two hundred thousand pasted lines keep the page ticking and count ri
     return w.during;
   });
   await expect(bulk.getByText('Only the first 200 lines are shown here; all are converted.')).toBeVisible();
-  expect(during, 'timer ticks while the values were converted').toBeGreaterThan(2);
+  expect(during, 'timer ticks that saw the conversion part done').toBeGreaterThan(0);
   await saveScreens(page, 'bulk-long-paste', (n) => testInfo.outputPath(n));
 });
 
