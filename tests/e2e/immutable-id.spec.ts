@@ -293,22 +293,24 @@ test('bulk: free text is not an ID; an empty CSV or a PNG after it replaces the 
   await saveScreens(page, 'bulk-png', (n) => testInfo.outputPath(n));
 });
 
-test('bulk: searching a million rows leaves the page its turn, and finds the one row', async ({ page }) => {
+test('bulk: searching 300,000 rows leaves the page its turn, and finds the one row', async ({
+  page,
+}) => {
   await page.goto('./#/immutable-id');
   const bulk = page.getByRole('region', { name: 'Bulk' });
   const lines = Array.from(
-    { length: 1_000_000 },
+    { length: 300_000 },
     (_, i) => `${i.toString(16).padStart(8, '0')}-2c1d-4b11-9c3c-1d9e5d8a3b0f`,
   );
   await bulk
     .locator('input[type=file]')
     .first()
     .setInputFiles({
-      name: 'million.txt',
+      name: 'many.txt',
       mimeType: 'text/plain',
       buffer: Buffer.from(['ObjectGUID', ...lines].join('\r\n')),
     });
-  await expect(bulk.getByText(/^1,000,000 rows$/)).toBeVisible({ timeout: 90_000 });
+  await expect(bulk.getByText(/^300,000 rows$/)).toBeVisible({ timeout: 90_000 });
 
   // A page timer that notes each tick while the search is still running: a search done in one task gives none.
   await page.evaluate(() => {
@@ -318,11 +320,11 @@ test('bulk: searching a million rows leaves the page its turn, and finds the one
       if (document.querySelector('.searching')) w.during++;
     }, 10);
   });
-  await bulk.getByRole('searchbox', { name: 'Search Converted IDs' }).fill('000f423f');
-  await expect(bulk.getByText(/^1 of 1,000,000 rows$/)).toBeVisible({ timeout: 60_000 });
+  await bulk.getByRole('searchbox', { name: 'Search Converted IDs' }).fill('000493df');
+  await expect(bulk.getByText(/^1 of 300,000 rows$/)).toBeVisible({ timeout: 60_000 });
   const table = bulk.getByRole('table', { name: 'Converted IDs' });
   await expect(
-    table.getByText('000f423f-2c1d-4b11-9c3c-1d9e5d8a3b0f', { exact: true }).first(),
+    table.getByText('000493df-2c1d-4b11-9c3c-1d9e5d8a3b0f', { exact: true }).first(),
   ).toBeVisible();
   const during = await page.evaluate(() => {
     const w = window as unknown as { during: number; tick: ReturnType<typeof setInterval> };
@@ -333,5 +335,5 @@ test('bulk: searching a million rows leaves the page its turn, and finds the one
 
   // Cleared, every row is back at once.
   await bulk.getByRole('searchbox', { name: 'Search Converted IDs' }).fill('');
-  await expect(bulk.getByText(/^1,000,000 rows$/)).toBeVisible();
+  await expect(bulk.getByText(/^300,000 rows$/)).toBeVisible();
 });
