@@ -293,9 +293,7 @@ test('bulk: free text is not an ID; an empty CSV or a PNG after it replaces the 
   await saveScreens(page, 'bulk-png', (n) => testInfo.outputPath(n));
 });
 
-test('bulk: searching 300,000 rows leaves the page its turn, and finds the one row', async ({
-  page,
-}) => {
+test('bulk: searching 300,000 rows leaves the page its turn, and finds the one row', async ({ page }) => {
   await page.goto('./#/immutable-id');
   const bulk = page.getByRole('region', { name: 'Bulk' });
   const lines = Array.from(
