@@ -5,7 +5,8 @@
  *   typecheck, lint:format ‖ lint:code   single-threaded each, so the two lanes share two cores (ESLint with
  *                                        type information is the longer one)
  *   build              the one build: the bundle test reads its report, the end-to-end tests serve it
- *   unit, heavy        Vitest (the heavy project: hundreds-of-MB inputs, whole-process runs)
+ *   unit ‖ heavy       Vitest; heavy (hundreds-of-MB inputs, whole-process runs) takes one file at a time, so
+ *                      the unit lane runs beside it
  *   e2e                Playwright on that build
  *
  * Stops at the first failing phase. The phases are the package scripts, so `npm run <phase>` reproduces one.
@@ -48,8 +49,8 @@ async function lane(...scripts) {
 const phases = [
   () => Promise.all([lane('typecheck', 'lint:format'), lane('lint:code')]),
   () => npm('build'),
-  () => npm('unit'),
-  () => npm('heavy'),
+  // Heavy runs one file at a time (its cases are hundreds of MB), which leaves a core to the unit lane.
+  () => Promise.all([npm('unit', true), npm('heavy', true)]),
   () => run('e2e', 'npx', ['--no-install', 'playwright', 'test'], false),
 ];
 
