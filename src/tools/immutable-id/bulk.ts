@@ -3,7 +3,7 @@ import { unusableInput } from '../../lib/files/sniff.ts';
 import { isAbortError, isInputError, throwIfAborted, type Issue, type RunOptions } from '../../lib/issue.ts';
 import { guidTextToBytes } from '../../lib/id/guid.ts';
 import { convertId } from './core.ts';
-import type { IdKind, IdResult } from './types.ts';
+import { ID_KINDS, type IdKind, type IdResult } from './types.ts';
 
 export const ID_EXPORT_HINT = [
   'Get-ADUser -Filter * | Select-Object SamAccountName,ObjectGUID |',
@@ -94,19 +94,9 @@ export class PackedValues {
 }
 
 /** Kinds no header name reads as: a first line holding one of these is data (a plain list of IDs, no header). */
-const STRONG_ID: ReadonlySet<IdKind> = new Set<IdKind>([
-  'guid',
-  'hex-ambiguous',
-  'immutable-id',
-  'octets',
-  'ldap',
-  'csvde',
-  'ldif',
-  'byte-array',
-  'connector-space-dn',
-  'cloud-anchor',
-  'cloud-sid',
-]);
+const STRONG_ID: ReadonlySet<IdKind> = new Set(
+  ID_KINDS.filter((k) => k !== 'text-anchor' && k !== 'string-anchor' && k !== 'invalid'),
+);
 
 /**
  * A list of IDs one per line has no header: its first line is an ID, and taken as a header it was lost from the
@@ -165,20 +155,9 @@ export function readIdColumn(
 }
 
 /** Kinds that show a column holds IDs; plain strings and junk do not. */
-const ID_LIKE: ReadonlySet<IdKind> = new Set<IdKind>([
-  'guid',
-  'hex-ambiguous',
-  'immutable-id',
-  'octets',
-  'ldap',
-  'csvde',
-  'ldif',
-  'byte-array',
-  'connector-space-dn',
-  'cloud-anchor',
-  'cloud-sid',
-  'text-anchor',
-]);
+const ID_LIKE: ReadonlySet<IdKind> = new Set(
+  ID_KINDS.filter((k) => k !== 'string-anchor' && k !== 'invalid'),
+);
 
 /**
  * The first column whose first non-empty values mostly read as IDs (a Get-ADUser export: ObjectGUID, not
