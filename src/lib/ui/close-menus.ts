@@ -1,7 +1,7 @@
 /**
  * Menus made of `<details>` (a summary that opens a panel, such as a table's Columns chooser) close the way menus
  * do: Escape (focus goes back to the summary, and the Escape goes no further), a click or tap outside the menu,
- * or focus moving out of it (Tab away, a tab switched, a row opened). Every table's Columns chooser has it (DataTable, Sync check's RemoteTable):
+ * or focus moving out of it (Tab away, a tab switched, a row opened). Every table's Columns chooser has it (DataTable, Sync check's RemoteTable, ImmutableID's BulkTable):
  * `{@attach closeMenus('details.chooser')}`. Disclosures that are not menus are left alone by the selector.
  */
 export function closeMenus(selector: string): (root: HTMLElement) => () => void {
