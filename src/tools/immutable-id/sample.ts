@@ -4,23 +4,10 @@
  * view on demand.
  */
 import { seededRandom } from '../../lib/seeded-random.ts';
+import { sampleName } from '../../lib/sample-names.ts';
 import { guidToImmutableId } from '../../lib/id/guid.ts';
 
 export const SAMPLE_USERS = 2000;
-
-const FIRST = ['Adele', 'Alex', 'Diego', 'Grady', 'Henrietta', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia'];
-const LAST = [
-  'Vance',
-  'Wilber',
-  'Siciliani',
-  'Archie',
-  'Mueller',
-  'Langer',
-  'Lorenz',
-  'Sherman',
-  'Gu',
-  'Holloway',
-];
 
 export function sampleCsv(seed = 9): string {
   const rand = seededRandom(seed);
@@ -30,8 +17,7 @@ export function sampleCsv(seed = 9): string {
     '"SamAccountName","UserPrincipalName","ObjectGUID","mS-DS-ConsistencyGuid","DistinguishedName"',
   ];
   for (let i = 0; i < SAMPLE_USERS; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+    const { first, last } = sampleName(i);
     const sam = `${first[0]}${last}${i}`.toLowerCase();
     const guid = `${h(8)}-${h(4)}-4${h(3)}-${'89ab'[Math.floor(rand() * 4)]}${h(3)}-${h(12)}`;
     const cg = rand() < 0.85 ? guidToImmutableId(guid) : '';

@@ -4,22 +4,10 @@
  * the queue, the tickets and the SIEM events before anyone exports anything. Loaded by the view on demand.
  */
 import { seededRandom } from '../../lib/seeded-random.ts';
+import { sampleName } from '../../lib/sample-names.ts';
 
 export const SAMPLE_RISKY_USERS = 240;
 
-const FIRST = ['Adele', 'Alex', 'Diego', 'Grady', 'Henrietta', 'Isaiah', 'Johanna', 'Joni', 'Lee', 'Lidia'];
-const LAST = [
-  'Vance',
-  'Wilber',
-  'Siciliani',
-  'Archie',
-  'Mueller',
-  'Langer',
-  'Lorenz',
-  'Sherman',
-  'Gu',
-  'Holloway',
-];
 const LEVELS = ['high', 'medium', 'medium', 'low', 'low', 'hidden'] as const;
 const STATES = ['atRisk', 'atRisk', 'atRisk', 'atRisk', 'confirmedCompromised', 'remediated', 'dismissed'];
 const EVENTS = [
@@ -72,9 +60,7 @@ export function sampleJson(
   const users: object[] = [];
   for (let i = 0; i < SAMPLE_RISKY_USERS; i++) {
     const id = guid(rand);
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
-    const n = Math.floor(i / (FIRST.length * LAST.length));
+    const { first, last, round: n } = sampleName(i);
     const name = `${first} ${last}${n ? ` ${n + 1}` : ''}`;
     const upn = `${first}.${last}${n ? n + 1 : ''}@contoso.example`.toLowerCase();
     const level = pick(LEVELS);
