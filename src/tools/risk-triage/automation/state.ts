@@ -4,6 +4,7 @@
  * their detections moved), and events for detections that are new and open, or changed. The state is written only
  * for what every sink accepted, so a failed delivery is repeated next time (at least once, never lost).
  */
+import { isOpenState } from '../triage.ts';
 import type { RiskDetection, TriagedUser, TriageResult } from '../types.ts';
 
 export const STATE_VERSION = 1;
@@ -126,14 +127,13 @@ export function computeDelta(
     new: { users: [], detections: [] },
     updated: { users: [], detections: [] },
   };
-  const isOpenState = (s: string) => !closedStates.includes(s) && s !== 'none';
   for (const u of result.users) {
     const key = keyOf(u);
     if (!key) continue;
     const before = state.users[key];
     const detections = u.detections.filter((d) => {
       const had = state.detections[d.id];
-      return had ? !same(had, detectionMark(d)) : isOpenState(d.riskState);
+      return had ? !same(had, detectionMark(d)) : isOpenState(d.riskState, { closedStates });
     });
     let change: UserDelivery['change'] | undefined;
     if (!before) change = u.isOpen ? 'new' : undefined;
