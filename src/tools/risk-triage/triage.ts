@@ -190,7 +190,7 @@ function detectedAt(d: RiskDetection): string | null {
  * none, nor a state the rules close (remediated, dismissed, confirmedSafe by default). The queue's filter, the
  * cards, the counts and the ticket all read it.
  */
-export function isOpenState(state: string, rules: Pick<TriageRules, 'closedStates'>): boolean {
+export function isOpenState(state: string, rules: { readonly closedStates: readonly string[] }): boolean {
   return state !== 'none' && !rules.closedStates.includes(state);
 }
 
