@@ -17,7 +17,7 @@ export interface SeenRequest {
 export interface FakeAnswer {
   status?: number;
   headers?: Record<string, string>;
-  /** Objects are sent as JSON; strings as they are. */
+  /** Objects are sent as JSON; strings as they are (UTF-8); bytes (`Uint8Array`) as they are. */
   body?: unknown;
 }
 
@@ -68,11 +68,16 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const reply = typeof entry === 'function' ? entry(seen, base) : entry;
     const body = reply.body;
     const isText = typeof body === 'string';
+    const isBytes = body instanceof Uint8Array;
     res.writeHead(reply.status ?? 200, {
-      'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; odata.metadata=minimal',
+      'Content-Type': isBytes
+        ? 'application/octet-stream'
+        : isText
+          ? 'text/plain; charset=utf-8'
+          : 'application/json; odata.metadata=minimal',
       ...reply.headers,
     });
-    res.end(body === undefined ? '' : isText ? body : JSON.stringify(body));
+    res.end(body === undefined ? '' : isText || isBytes ? body : JSON.stringify(body));
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

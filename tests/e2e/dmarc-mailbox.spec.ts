@@ -1,7 +1,8 @@
 /**
  * DMARC's "Read from a mailbox" with the real MSAL and a faked Entra and Graph: Mail.Read is asked for only at the
  * click, the folder's mails are downloaded as MIME and read like dropped .eml files (aggregate, failure and TLS
- * reports found, ordinary mail skipped), a 429 is waited out, and the next read starts where this one ended.
+ * reports found, ordinary mail skipped; 8-bit ISO-8859-1 headers intact), a 429 is waited out, and the next read
+ * starts where this one ended.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -56,22 +57,49 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
           FIX,
           'dmarc/real/parsedmarc/aggregate/Report domain- borschow.com Submitter- google.com Report-ID- 949348866075514174.eml',
         ),
-        'latin1',
       ),
     },
     {
       id: 'AAMk-ruf=',
       at: '2026-11-30T10:15:00Z',
-      mime: await readFile(
-        resolve(FIX, 'dmarc/real/forensic/parsedmarc/dmarc_ruf_report_linkedin.eml'),
-        'latin1',
-      ),
+      mime: await readFile(resolve(FIX, 'dmarc/real/forensic/parsedmarc/dmarc_ruf_report_linkedin.eml')),
     },
     {
       id: 'AAMk-tls=',
       at: '2026-12-01T07:30:00Z',
-      mime: await readFile(
-        resolve(FIX, 'mail-reports/parsedmarc/smtp_tls/google.com_smtp_tls_report.eml'),
+      mime: await readFile(resolve(FIX, 'mail-reports/parsedmarc/smtp_tls/google.com_smtp_tls_report.eml')),
+    },
+    {
+      // A failure report whose original headers are 8-bit ISO-8859-1: bytes that are not UTF-8.
+      id: 'AAMk-ruf8=',
+      at: '2026-12-01T10:00:00Z',
+      mime: Buffer.from(
+        [
+          'From: noreply-dmarc@mail.fabrikam.example',
+          'Subject: DMARC failure report for contoso.com',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
+          '',
+          '--b1',
+          'Content-Type: message/feedback-report',
+          '',
+          'Feedback-Type: auth-failure',
+          'Version: 1',
+          'Arrival-Date: Tue, 01 Dec 2026 09:58:00 +0000',
+          'Source-IP: 203.0.113.45',
+          'Reported-Domain: contoso.com',
+          'Auth-Failure: dmarc',
+          '',
+          '--b1',
+          'Content-Type: text/rfc822-headers; charset=iso-8859-1',
+          'Content-Transfer-Encoding: 8bit',
+          '',
+          'From: Jürgen Müller <rechnung@contoso.com>',
+          'Subject: Überweisung für Café Müller',
+          '',
+          '--b1--',
+          '',
+        ].join('\r\n'),
         'latin1',
       ),
     },
@@ -145,16 +173,20 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
   await page.getByRole('button', { name: 'Read the folder' }).click();
   await signIn;
 
-  await expect(page.getByText('4 message(s) read')).toBeVisible();
+  await expect(page.getByText('5 message(s) read')).toBeVisible();
   expect(fake.authorizeScopes).toEqual([['Mail.Read']]);
   expect(filters).toEqual(['receivedDateTime ge 2026-11-01T00:00:00Z']);
   expect(throttled).toBe(true);
-  await expect(page.getByRole('tab', { name: /Failure reports/ })).toContainText('1');
+  await expect(page.getByRole('tab', { name: /Failure reports/ })).toContainText('2');
   await expect(page.getByRole('tab', { name: /TLS/ })).toContainText('1');
-  await expect(page.getByRole('tab', { name: /Files/ })).toContainText('4');
+  await expect(page.getByRole('tab', { name: /Files/ })).toContainText('5');
   await expect(page.getByText(/Reads only mail received since 2026-12-02T09:00:00Z/)).toBeVisible();
   await screenshot(page, 'dmarc-mailbox');
   expect(await axe(page)).toEqual([]);
+  await page.getByRole('tab', { name: /Failure reports/ }).click();
+  await expect(page.getByRole('table', { name: 'Failure reports' })).toContainText(
+    'Überweisung für Café Müller',
+  );
 
   // The next read asks only for mail since the last one.
   await page.getByRole('button', { name: 'Read the folder' }).click();

@@ -240,6 +240,54 @@ describe.each(transports)('Graph client over %s', (_name, makeTransport) => {
     expect(fake.requests[0]!.headers.consistencylevel).toBe('eventual');
   });
 
+  it('keeps a download as the bytes sent, after waiting out 429 and refreshing the token on 401', async () => {
+    // ISO-8859-1 "Café" and a lone 0xFF: neither is UTF-8, so a text read would turn them into U+FFFD.
+    const mime = Uint8Array.from([
+      ...Buffer.from('Subject: Caf', 'latin1'),
+      0xe9,
+      0x0d,
+      0x0a,
+      0xff,
+      0x00,
+      0x80,
+    ]);
+    fake.on(
+      '/v1.0/me/messages/m1/$value',
+      { status: 429, headers: { 'Retry-After': '4' }, body: { error: { code: 'TooManyRequests' } } },
+      { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } },
+      { body: mime, headers: { 'Content-Type': 'text/plain' } },
+    );
+    const { c, clock, tokens } = client();
+    const waited: number[] = [];
+    const bytes = await c.getBytes('/me/messages/m1/$value', {
+      headers: { Accept: 'message/rfc822' },
+      onWait: (ms) => waited.push(ms),
+    });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect([...bytes]).toEqual([...mime]);
+    expect(clock.waits).toEqual([4000]);
+    expect(waited).toEqual([4000]);
+    expect(tokens).toEqual([false, false, true]);
+    expect(fake.requests.at(-1)!.headers.accept).toBe('message/rfc822');
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('reports a failed download like any other read', async () => {
+    fake.on('/v1.0/users/ceo@contoso.com/messages/m2/$value', {
+      status: 403,
+      headers: { 'request-id': 'rid-bytes' },
+      body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied.' } },
+    });
+    const { c } = client();
+    const e = (await c
+      .getBytes('/users/ceo@contoso.com/messages/m2/$value')
+      .catch((x: unknown) => x)) as GraphError;
+    expect(e).toBeInstanceOf(GraphError);
+    expect(e.status).toBe(403);
+    expect(e.requestId).toBe('rid-bytes');
+    expect(e.request).toBe('GET /users/ceo@contoso.com/messages/m2/$value');
+  });
+
   it('stops waiting when cancelled', async () => {
     fake.on('/v1.0/users', { status: 503, headers: { 'Retry-After': '30' }, body: '' });
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 /**
- * The project's own small Graph interface. Features ask for `get` and `getAll`; how the bytes travel is a
+ * The project's own small Graph interface. Features ask for `get`, `getAll` and `getBytes`; how the bytes travel is a
  * `GraphTransport` (plain fetch here, the Microsoft Graph client in `sdk-transport.ts`), so the HTTP library can
  * be swapped without touching a feature. Paging, Retry-After, pacing, cancel and the rule that a token only ever
  * goes to the Graph origin live here, once.
@@ -13,6 +13,7 @@ export interface TransportResponse {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export type GraphTransport = (
@@ -80,6 +81,11 @@ export interface GraphClient {
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<T>;
   /** A collection, page by page along `@odata.nextLink`. */
   getAll<T = unknown>(path: string, opts?: GetAllOptions): Promise<T[]>;
+  /**
+   * One GET whose answer is kept as the bytes Graph sent (a message's MIME from `/messages/{id}/$value`): reading
+   * it as text would replace every byte that is not UTF-8. Sign-in, retries and errors as for `get`.
+   */
+  getBytes(path: string, opts?: RequestOptions): Promise<Uint8Array>;
   /**
    * One POST (an action such as `confirmCompromised`, or `sendMail`): objects are sent as JSON, text as it is with
    * `contentType`. Throttling is waited out like a read; the answer comes back with Graph's request-id.
@@ -154,12 +160,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return url.startsWith(baseUrl) ? url.slice(baseUrl.length) || '/' : new URL(url).pathname;
   }
 
+  /** One request with sign-in, pacing, 401 refresh and throttling waits; a 2xx answer comes back unread. */
   async function send(
     url: string,
     opts: RequestOptions,
     pace = 0,
     post?: { body: string; contentType: string },
-  ): Promise<{ body: string; type: string; status: number; requestId?: string }> {
+  ): Promise<{ res: TransportResponse; type: string; status: number; requestId?: string }> {
     const method = post ? 'POST' : 'GET';
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -195,7 +202,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       }
       if (res.status >= 200 && res.status < 300) {
         return {
-          body: await res.text(),
+          res,
           type: res.headers.get('content-type') ?? '',
           status: res.status,
           requestId: res.headers.get('request-id') ?? undefined,
@@ -231,6 +238,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
+  async function sendText(
+    url: string,
+    opts: RequestOptions,
+    pace = 0,
+    post?: { body: string; contentType: string },
+  ): Promise<{ body: string; type: string; status: number; requestId?: string }> {
+    const { res, ...r } = await send(url, opts, pace, post);
+    return { ...r, body: await res.text() };
+  }
+
   function parse<T>(r: { body: string; type: string }, url: string): T {
     if (!r.body) return undefined as T;
     if (/json/i.test(r.type) || /^\s*[[{]/.test(r.body)) {
@@ -251,7 +268,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     baseUrl,
     async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
       const url = resolve(path);
-      return parse<T>(await send(url, opts), url);
+      return parse<T>(await sendText(url, opts), url);
+    },
+    async getBytes(path: string, opts: RequestOptions = {}): Promise<Uint8Array> {
+      const { res } = await send(resolve(path), opts);
+      return new Uint8Array(await res.arrayBuffer());
     },
     async getAll<T>(path: string, opts: GetAllOptions = {}): Promise<T[]> {
       const items: T[] = [];
@@ -262,7 +283,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       while (url) {
         seen.add(url);
         type Page = { value?: T[]; '@odata.nextLink'?: string; '@odata.count'?: number };
-        const page: Page = parse<Page>(await send(url, opts, opts.pace ?? 0), url);
+        const page: Page = parse<Page>(await sendText(url, opts, opts.pace ?? 0), url);
         if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
           throw new GraphError({
             kind: 'protocol',
@@ -293,7 +314,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const url = resolve(path);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const contentType = typeof body === 'string' ? (opts.contentType ?? 'text/plain') : 'application/json';
-      const r = await send(url, opts, 0, { body: text, contentType });
+      const r = await sendText(url, opts, 0, { body: text, contentType });
       return { status: r.status, body: parse<T | undefined>(r, url), requestId: r.requestId };
     },
   };

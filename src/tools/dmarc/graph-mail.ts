@@ -1,6 +1,6 @@
 /**
- * DMARC's "Read from a mailbox": report mails read live through Microsoft Graph, each message's MIME downloaded as
- * it is (`/messages/{id}/$value`) and handed to the DMARC core as a saved `.eml`, so aggregate, failure and TLS
+ * DMARC's "Read from a mailbox": report mails read live through Microsoft Graph, each message's MIME downloaded byte
+ * for byte (`/messages/{id}/$value`) and handed to the DMARC core as a saved `.eml`, so aggregate, failure and TLS
  * reports go through exactly the same unpacking as dropped mails. Nothing is sent anywhere but Graph.
  */
 import type { NamedBytes } from '../../lib/issue.ts';
@@ -197,7 +197,6 @@ export async function readMailbox(ctx: LoadContext, o: MailReadOptions = {}): Pr
   const bodies: (Uint8Array | undefined)[] = new Array(wanted.length);
   // Read or skipped as empty: the resume point may pass it.
   const settled: boolean[] = new Array(wanted.length).fill(false);
-  const encoder = new TextEncoder();
   let bytes = 0;
   let done = 0;
   let next = 0;
@@ -210,12 +209,14 @@ export async function readMailbox(ctx: LoadContext, o: MailReadOptions = {}): Pr
     while (stop === undefined && next < wanted.length) {
       const i = next++;
       const m = wanted[i]!;
-      let text: unknown;
+      let body: Uint8Array;
       try {
-        text = await ctx.client.get<unknown>(
-          `${mailboxRoot(o)}/messages/${encodeURIComponent(m.id)}/$value`,
-          { signal: ctx.signal, onWait: ctx.onWait, headers: { Accept: 'message/rfc822, text/plain, */*' } },
-        );
+        // As bytes: MIME may carry 8-bit parts in any charset, and the mail reader decodes each by its own label.
+        body = await ctx.client.getBytes(`${mailboxRoot(o)}/messages/${encodeURIComponent(m.id)}/$value`, {
+          signal: ctx.signal,
+          onWait: ctx.onWait,
+          headers: { Accept: 'message/rfc822, text/plain, */*' },
+        });
       } catch (e) {
         if (isAbort(e) || ctx.signal.aborted) throw e;
         if (stop === undefined) {
@@ -225,8 +226,6 @@ export async function readMailbox(ctx: LoadContext, o: MailReadOptions = {}): Pr
         return;
       }
       if (ctx.signal.aborted) throw new DOMException('Cancelled', 'AbortError');
-      // MIME travels as 7-bit or 8-bit text; report parts are base64 inside it.
-      const body = encoder.encode(typeof text === 'string' ? text : '');
       if (body.length === 0) {
         problems.push(`The message "${m.subject ?? m.id}" came back empty from Graph; skipped.`);
         settled[i] = true;
