@@ -4,6 +4,7 @@ import { exportText, type ExportFormat } from './exports.ts';
 import { FileFeed } from './file-feed.ts';
 import { enrichInPage, pageIpTable } from './enrich/load-page.ts';
 import type { DmarcRecord, DmarcResult } from './types.ts';
+import { historyJob, type HistoryJob, type HistoryJobResult } from './history/worker-side.ts';
 
 /**
  * Files go over as Blobs (cheap to post, read in here). The full result, records included, stays in this worker:
@@ -20,14 +21,16 @@ export type DmarcJob =
   | { kind: 'stage'; batch: number; start: number; files: Blob[] }
   | { kind: 'records'; sender: number }
   | { kind: 'export'; format: ExportFormat }
-  | { kind: 'raw'; name: string; file: Blob; source: string };
+  | { kind: 'raw'; name: string; file: Blob; source: string }
+  | HistoryJob;
 
 export type DmarcJobResult =
   | { kind: 'staged'; arrived: number }
   | { kind: 'summary'; summary: DmarcSummary }
   | { kind: 'records'; records: DmarcRecord[] }
   | { kind: 'export'; text: string }
-  | { kind: 'raw'; text: string | undefined };
+  | { kind: 'raw'; text: string | undefined }
+  | HistoryJobResult;
 
 let last: DmarcResult | undefined;
 /** The drop being read: its handles arrive while it is read. */
@@ -64,5 +67,8 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
       const bytes = new Uint8Array(await job.file.arrayBuffer());
       return { kind: 'raw', text: rawXml({ name: job.name, bytes }, job.source) };
     }
+    default:
+      // Kept reports (history/): the view it chooses becomes the result drill-downs and exports answer from.
+      return historyJob(job, { get: () => last, set: (r) => (last = r) });
   }
 });
