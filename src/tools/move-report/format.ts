@@ -1,4 +1,5 @@
 import { GIB, zoneLessIso } from './report.ts';
+import type { Histogram } from './types.ts';
 
 /**
  * Display helpers for the view. Sizes are binary (2³⁰ bytes, as Exchange counts though it prints "GB") and labelled
@@ -56,4 +57,18 @@ export function dataProgress(
   return withTransferred
     ? `${copied} · ${gib(s.dataTransferredGiB * GIB, 1)} transferred, incremental syncs included`
     : copied;
+}
+
+/**
+ * One label per histogram bar: `0.05–0.10`, the last `≥ 1.40` when moves ran faster than the last bin. As many
+ * decimals as the bin width has (`0.25` → 2, `1` → none), so wide bins read `1–2`, not `1.00–2.00`.
+ */
+export function binLabels(h: Histogram): string[] {
+  // Bin widths are round (0.05, 0.25, 2): their own decimals are the ones every edge needs.
+  const digits = (String(h.binWidth).split('.')[1] ?? '').length;
+  const at = (i: number) => (i * h.binWidth).toFixed(digits);
+  return [
+    ...h.counts.map((_, i) => `${at(i)}–${at(i + 1)}`),
+    ...(h.overflow ? [`≥ ${at(h.counts.length)}`] : []),
+  ];
 }
