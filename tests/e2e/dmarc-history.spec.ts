@@ -1,0 +1,78 @@
+import { test, expect, screenshot } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+/* Reports kept across visits: the switch, a drop kept in IndexedDB, a reload that shows it again, export, forget, import. */
+const FIXTURES = resolve('src/tools/dmarc/fixtures');
+
+const card = (page: Page, label: string) =>
+  page
+    .locator('.stats li')
+    .filter({ has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) })
+    .locator('.value');
+const stored = (page: Page) => page.getByRole('status', { name: 'Stored' });
+
+test('kept reports: switch on, drop, reload shows everything kept; export, forget, import back', async ({
+  page,
+}) => {
+  await page.goto('./#/dmarc');
+  const keep = page.getByRole('switch', { name: 'Keep reports in this browser' });
+  await expect(keep).not.toBeChecked();
+  await keep.check();
+  await expect(page.getByText(/persistent storage/)).toBeVisible();
+  await expect(stored(page)).toHaveText(/Nothing kept yet/);
+
+  await page.getByLabel(/\(folder\)$/).setInputFiles(FIXTURES);
+  await expect(card(page, 'Messages')).toBeVisible({ timeout: 60_000 });
+  const messages = await card(page, 'Messages').textContent();
+  const reports = await card(page, 'Reports').textContent();
+  await expect(stored(page)).toContainText(`Kept: ${reports} report(s)`);
+
+  // A new visit: the choice is remembered and what is kept is shown without dropping anything.
+  await page.reload();
+  await expect(keep).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Everything kept' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('status').filter({ hasText: /^Everything kept:/ })).toContainText(
+    `${reports} report(s)`,
+  );
+  await expect(card(page, 'Messages')).toHaveText(messages!);
+  await expect(card(page, 'Reports')).toHaveText(reports!);
+  await page.getByRole('tab', { name: /^Senders/ }).click();
+  await expect(page.getByRole('table', { name: 'Senders' }).getByRole('row').nth(1)).toBeVisible();
+  await screenshot(page, 'dmarc-history-kept');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /Export history/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^dmarc-history-\d{4}-\d{2}-\d{2}\.json\.gz$/);
+  const file = (await download.path())!;
+
+  await page.getByRole('button', { name: 'Forget everything…' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Forget them' }).click();
+  await expect(stored(page)).toHaveText(/Nothing kept yet/);
+  await expect(card(page, 'Messages')).toHaveCount(0);
+
+  // A file that is not a history is refused by name, and changes nothing.
+  const picker = page.locator('section[aria-label="Reports kept in this browser"] input[type=file]');
+  await picker.setInputFiles({
+    name: 'notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"a":1}'),
+  });
+  await expect(page.getByRole('alert')).toContainText('notes.json was not imported');
+  await expect(stored(page)).toHaveText(/Nothing kept yet/);
+
+  await picker.setInputFiles({
+    name: 'backup.json.gz',
+    mimeType: 'application/gzip',
+    buffer: await readFile(file),
+  });
+  await expect(page.getByRole('status').filter({ hasText: /^Imported backup/ })).toContainText(
+    `${reports} new`,
+  );
+  await page.getByRole('button', { name: 'Everything kept' }).click();
+  await page.getByRole('tab', { name: /^Overview/ }).click();
+  await expect(card(page, 'Messages')).toHaveText(messages!);
+});
