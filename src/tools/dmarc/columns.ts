@@ -1,13 +1,6 @@
 import type { Column } from '../../lib/ui/table-view.ts';
-import type {
-  DispositionRow,
-  DmarcRecord,
-  DmarcResult,
-  DomainRow,
-  FileVerdict,
-  ReporterRow,
-  SenderRow,
-} from './types.ts';
+import type { DispositionRow, DmarcRecord, DomainRow, FileVerdict, ReporterRow, SenderRow } from './types.ts';
+import type { ReportRef } from './core.ts';
 import type { FailureGroup, FailureRow } from './failure-view.ts';
 import type { TlsDayRow, TlsPolicyRow, TlsResultRow } from './tls-view.ts';
 
@@ -171,8 +164,9 @@ export const fileColumns: Column<FileVerdict>[] = [
 const auth = (list: { domain: string; result: string }[]) =>
   list.map((a) => `${a.domain || '–'} ${a.result || '–'}`).join(', ');
 
-export function recordColumns(result: Pick<DmarcResult, 'reports'>): Column<DmarcRecord>[] {
-  const rep = (r: DmarcRecord) => result.reports[r.report]!;
+/** `reports`: the reports the records came from, by `DmarcRecord.report` (sent with the records). */
+export function recordColumns(reports: Readonly<Record<number, ReportRef>>): Column<DmarcRecord>[] {
+  const rep = (r: DmarcRecord) => reports[r.report]!;
   return [
     { id: 'ip', header: 'Source IP', value: (r) => r.sourceIp, mono: true },
     {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Deflate, gzipSync, zipSync } from 'fflate';
-import { analyse, analyseFiles, rawXml } from './core.ts';
+import { analyse, analyseFiles, rawXml, senderRecords, toSummary } from './core.ts';
 import { toJson } from './exports.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -369,5 +369,27 @@ describe('hostile inputs: refused with a clear message, the rest still read', ()
     const r = await analyse([{ name: 'one-line.xml', bytes }]);
     expect(r.files.map((f) => f.status)).toEqual(['ok']);
     expect(r.totals).toMatchObject({ reports: 1, records: n, messages, dmarcPass: pass });
+  });
+});
+
+describe('what the page is sent', () => {
+  it('the summary carries no records and no reports; a sender comes with the reports its records name', async () => {
+    const { generateReports } = await import('./generate.ts');
+    const result = await analyse(generateReports({ reports: 12 }).files);
+    const summary = toSummary(result);
+    expect(summary).not.toHaveProperty('reports');
+    expect(summary).not.toHaveProperty('records');
+    expect(summary.recordCount).toBe(result.records.length);
+    for (const sender of result.senders.slice(0, 3)) {
+      const { records, reports } = senderRecords(result, sender.id);
+      expect(records.length).toBe(sender.records);
+      expect(records.every((r) => r.sender === sender.id)).toBe(true);
+      const named = [...new Set(records.map((r) => r.report))].sort((a, b) => a - b);
+      expect(Object.keys(reports).map(Number)).toEqual(named);
+      for (const i of named) {
+        const { source, input, orgName, begin } = result.reports[i]!;
+        expect(reports[i]).toEqual({ source, input, orgName, begin });
+      }
+    }
   });
 });

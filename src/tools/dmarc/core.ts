@@ -718,12 +718,33 @@ export function analyse(files: NamedBytes[], opts: DmarcOptions = {}): Promise<D
   );
 }
 
-/** What the page is sent: everything but the records (fetched per sender) and the flat issue list (in `files`). */
-export type DmarcSummary = Omit<DmarcResult, 'records' | 'issues'> & { recordCount: number };
+/**
+ * What the page is sent: everything but the records (fetched per sender), the reports (thousands of them, sent with
+ * the records that name them) and the flat issue list (in `files`).
+ */
+export type DmarcSummary = Omit<DmarcResult, 'records' | 'issues' | 'reports'> & { recordCount: number };
 
 export function toSummary(result: DmarcResult): DmarcSummary {
-  const { records, issues: _issues, ...rest } = result;
+  const { records, issues: _issues, reports: _reports, ...rest } = result;
   return { ...rest, recordCount: records.length };
+}
+
+/** What a record's row (reporter, day, file) and its raw XML need of the report it came from. */
+export type ReportRef = Pick<AggregateReport, 'source' | 'input' | 'orgName' | 'begin'>;
+
+/** One sender's records, with the reports they came from (by `DmarcRecord.report`). */
+export function senderRecords(
+  result: DmarcResult,
+  sender: number,
+): { records: DmarcRecord[]; reports: Record<number, ReportRef> } {
+  const records = result.records.filter((r) => r.sender === sender);
+  const reports: Record<number, ReportRef> = {};
+  for (const r of records) {
+    if (reports[r.report]) continue;
+    const { source, input, orgName, begin } = result.reports[r.report]!;
+    reports[r.report] = { source, input, orgName, begin };
+  }
+  return { records, reports };
 }
 
 /** The raw XML of one report, read again from its input file (nothing is kept in memory for this). */

@@ -1,6 +1,6 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
 import type { DroppedFile } from '../../lib/browser/dropped.ts';
-import type { DmarcSummary } from './core.ts';
+import type { DmarcSummary, ReportRef } from './core.ts';
 import type { ExportFormat } from './exports.ts';
 import type { DmarcJob, DmarcJobResult } from './worker.ts';
 import type { DmarcRecord } from './types.ts';
@@ -45,7 +45,9 @@ export class DmarcState {
   elapsed = $state(0);
   tab = $state<DmarcTab>('overview');
   sender = $state<number | undefined>(undefined);
-  records = $state.raw<{ sender: number; rows: DmarcRecord[] } | undefined>(undefined);
+  records = $state.raw<
+    { sender: number; rows: DmarcRecord[]; reports: Record<number, ReportRef> } | undefined
+  >(undefined);
   raw = $state.raw<{ source: string; text: string | undefined } | undefined>(undefined);
   readonly job = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
   readonly rawJob = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
@@ -128,7 +130,7 @@ export class DmarcState {
     // A side request: a drill-down during a re-analysis must not cancel it.
     const r = await this.job.request({ kind: 'records', sender: id });
     if (r?.kind === 'records' && this.sender === id && this.summary === summary)
-      this.records = { sender: id, rows: r.records };
+      this.records = { sender: id, rows: r.records, reports: r.reports };
   }
 
   /** Built in the worker, where the records are; the page only receives the text. */
@@ -139,7 +141,7 @@ export class DmarcState {
 
   /** The raw XML of the report a record came from, read again from its input file. */
   async showRaw(record: DmarcRecord): Promise<void> {
-    const report = this.summary?.reports[record.report];
+    const report = this.records?.reports[record.report];
     const file = report && this.files.get(report.input);
     if (!report || !file) return;
     this.raw = { source: report.source, text: undefined };

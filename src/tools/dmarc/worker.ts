@@ -1,5 +1,5 @@
 import { serve } from '../../lib/worker/serve.ts';
-import { analyseFiles, rawXml, toSummary, type DmarcSummary } from './core.ts';
+import { analyseFiles, rawXml, senderRecords, toSummary, type DmarcSummary, type ReportRef } from './core.ts';
 import { exportText, type ExportFormat } from './exports.ts';
 import { FileFeed } from './file-feed.ts';
 import { enrichInPage, pageIpTable } from './enrich/load-page.ts';
@@ -27,7 +27,7 @@ export type DmarcJob =
 export type DmarcJobResult =
   | { kind: 'staged'; arrived: number }
   | { kind: 'summary'; summary: DmarcSummary }
-  | { kind: 'records'; records: DmarcRecord[] }
+  | { kind: 'records'; records: DmarcRecord[]; reports: Record<number, ReportRef> }
   | { kind: 'export'; text: string }
   | { kind: 'raw'; text: string | undefined }
   | HistoryJobResult;
@@ -60,7 +60,7 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
       feeding.feed.add(job.start, job.files);
       return { kind: 'staged', arrived: feeding.feed.arrived };
     case 'records':
-      return { kind: 'records', records: last ? last.records.filter((r) => r.sender === job.sender) : [] };
+      return { kind: 'records', ...(last ? senderRecords(last, job.sender) : { records: [], reports: {} }) };
     case 'export':
       return { kind: 'export', text: last ? exportText(last, job.format) : '' };
     case 'raw': {
