@@ -238,13 +238,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
-  async function sendText(
-    url: string,
-    opts: RequestOptions,
-    pace = 0,
-    post?: { body: string; contentType: string },
-  ): Promise<{ body: string; type: string; status: number; requestId?: string }> {
-    const { res, ...r } = await send(url, opts, pace, post);
+  async function readText({ res, ...r }: Awaited<ReturnType<typeof send>>) {
     return { ...r, body: await res.text() };
   }
 
@@ -268,7 +262,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     baseUrl,
     async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
       const url = resolve(path);
-      return parse<T>(await sendText(url, opts), url);
+      return parse<T>(await readText(await send(url, opts)), url);
     },
     async getBytes(path: string, opts: RequestOptions = {}): Promise<Uint8Array> {
       const { res } = await send(resolve(path), opts);
@@ -283,7 +277,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       while (url) {
         seen.add(url);
         type Page = { value?: T[]; '@odata.nextLink'?: string; '@odata.count'?: number };
-        const page: Page = parse<Page>(await sendText(url, opts, opts.pace ?? 0), url);
+        const page: Page = parse<Page>(await readText(await send(url, opts, opts.pace ?? 0)), url);
         if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
           throw new GraphError({
             kind: 'protocol',
@@ -314,7 +308,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const url = resolve(path);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const contentType = typeof body === 'string' ? (opts.contentType ?? 'text/plain') : 'application/json';
-      const r = await sendText(url, opts, 0, { body: text, contentType });
+      const r = await readText(await send(url, opts, 0, { body: text, contentType }));
       return { status: r.status, body: parse<T | undefined>(r, url), requestId: r.requestId };
     },
   };

@@ -153,15 +153,7 @@ function explain(e: unknown, o: MailReadOptions): unknown {
     : `The mailbox ${o.mailbox!.trim()} (folder "${o.folderLabel ?? folder}") could not be opened ` +
       `(Graph answered ${e.status}). Reading a shared mailbox needs Full Access or Read permission on that ` +
       'folder for your account, and the Mail.Read.Shared consent.';
-  return new GraphError({
-    kind: 'http',
-    status: e.status,
-    code: e.code,
-    message,
-    detail: e.detail,
-    requestId: e.requestId,
-    request: e.request,
-  });
+  return new GraphError({ ...e, message });
 }
 
 /** Lists the messages, then downloads each one's MIME, a few at a time. */

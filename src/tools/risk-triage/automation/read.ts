@@ -43,15 +43,7 @@ export function describeAppRefusal(e: unknown): unknown {
             '(API permissions → Microsoft Graph → Application permissions, then "Grant admin consent").'
       : `Microsoft Graph did not accept the app's token for ${what} (401): check that --cloud or --graph-endpoint is ` +
         `the tenant's cloud and that admin consent was granted for ${permission}.`;
-  return new GraphError({
-    kind: 'http',
-    status: e.status,
-    code: e.code,
-    message,
-    detail: e.detail,
-    requestId: e.requestId,
-    request: e.request,
-  });
+  return new GraphError({ ...e, message });
 }
 
 export interface LiveReadOptions {
