@@ -75,15 +75,20 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** The built CLI's scheduled job for the test tenant's app registration. */
+const jobArgs = () => [
+  join(work, 'cli', 'hybrid-toolbox.mjs'),
+  'risk-triage',
+  '--graph',
+  '--tenant',
+  'contoso.onmicrosoft.com',
+  '--client-id',
+  '0b9d2c4e-5f60-4a71-8b92-c3d4e5f60718',
+];
+
 function job(now: string): Promise<{ code: number | null; out: string; err: string }> {
   const args = [
-    join(work, 'cli', 'hybrid-toolbox.mjs'),
-    'risk-triage',
-    '--graph',
-    '--tenant',
-    'contoso.onmicrosoft.com',
-    '--client-id',
-    '0b9d2c4e-5f60-4a71-8b92-c3d4e5f60718',
+    ...jobArgs(),
     '--authority-host',
     authority.host,
     '--graph-endpoint',
@@ -169,21 +174,10 @@ test('three runs: each open user once, then nothing, then exactly the new one', 
 });
 
 test('without a credential the job stops with exit 2 and says which variables to set', async () => {
-  const p = spawn(
-    process.execPath,
-    [
-      join(work, 'cli', 'hybrid-toolbox.mjs'),
-      'risk-triage',
-      '--graph',
-      '--tenant',
-      'contoso.onmicrosoft.com',
-      '--client-id',
-      '0b9d2c4e-5f60-4a71-8b92-c3d4e5f60718',
-      '--state',
-      join(work, 's2.json'),
-    ],
-    { cwd: ROOT, env: { PATH: process.env.PATH } },
-  );
+  const p = spawn(process.execPath, [...jobArgs(), '--state', join(work, 's2.json')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH },
+  });
   let err = '';
   p.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const code = await new Promise((r) => p.on('close', r));
