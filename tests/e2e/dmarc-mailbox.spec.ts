@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import { test, expect, screenshot } from './fixtures.ts';
 import { CLIENT, TENANT, fakeEntra } from './fake-entra.ts';
+import { latin1FailureReport } from '../support/latin1-failure-report.ts';
 
 test.use({ allowedHosts: ['login.microsoftonline.com', 'graph.microsoft.com'] });
 
@@ -73,35 +74,7 @@ test('reads a mailbox folder through Graph with Mail.Read asked only then, and o
       // A failure report whose original headers are 8-bit ISO-8859-1: bytes that are not UTF-8.
       id: 'AAMk-ruf8=',
       at: '2026-12-01T10:00:00Z',
-      mime: Buffer.from(
-        [
-          'From: noreply-dmarc@mail.fabrikam.example',
-          'Subject: DMARC failure report for contoso.com',
-          'MIME-Version: 1.0',
-          'Content-Type: multipart/report; report-type=feedback-report; boundary="b1"',
-          '',
-          '--b1',
-          'Content-Type: message/feedback-report',
-          '',
-          'Feedback-Type: auth-failure',
-          'Version: 1',
-          'Arrival-Date: Tue, 01 Dec 2026 09:58:00 +0000',
-          'Source-IP: 203.0.113.45',
-          'Reported-Domain: contoso.com',
-          'Auth-Failure: dmarc',
-          '',
-          '--b1',
-          'Content-Type: text/rfc822-headers; charset=iso-8859-1',
-          'Content-Transfer-Encoding: 8bit',
-          '',
-          'From: Jürgen Müller <rechnung@contoso.com>',
-          'Subject: Überweisung für Café Müller',
-          '',
-          '--b1--',
-          '',
-        ].join('\r\n'),
-        'latin1',
-      ),
+      mime: latin1FailureReport(),
     },
     {
       id: 'AAMk-lunch=',
