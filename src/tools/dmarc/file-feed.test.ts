@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileFeed } from './file-feed.ts';
+import { FileFeed, feedHandles } from './file-feed.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const blobs = (n: number) => Array.from({ length: n }, (_, i) => new Blob([`file ${i} `.repeat(i % 5)]));
@@ -44,5 +44,33 @@ describe('FileFeed', () => {
     const waiting = feed.files[1]!.read();
     feed.close(new DOMException('Cancelled', 'AbortError'));
     await expect(waiting).rejects.toThrow('Cancelled');
+  });
+
+  it('opens handles many at once, in any order, each file landing at its place; one that fails fails alone', async () => {
+    const all = blobs(20);
+    // Handles answer in reverse order, and the 5th cannot be opened (removed since it was listed).
+    const handles = all.map((b, i) => ({
+      kind: 'file' as const,
+      name: `f${i}`,
+      getFile: () =>
+        new Promise<Blob>((resolve, reject) =>
+          setTimeout(() => (i === 5 ? reject(new Error('gone')) : resolve(b)), 40 - 2 * i),
+        ),
+    }));
+    const feed = new FileFeed(['page.xml', ...all.map((_, i) => `f${i}`)], { groupFiles: 4 });
+    feed.add(0, [new Blob(['from the page'])]);
+    const opening = feedHandles(feed, 1, handles, 8);
+    const out: string[] = [];
+    for (const f of feed.files) {
+      try {
+        out.push(text(await f.read()));
+      } catch (e) {
+        out.push(`failed: ${(e as Error).message}`);
+      }
+    }
+    await opening;
+    const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
+    expected[5] = 'failed: gone';
+    expect(out).toEqual(['from the page', ...expected]);
   });
 });

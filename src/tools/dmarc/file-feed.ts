@@ -1,3 +1,4 @@
+import type { FileHandleLike } from '../../lib/files/handles.ts';
 import type { LazyFile } from './core.ts';
 
 export interface FileFeedOptions {
@@ -28,6 +29,7 @@ export class FileFeed {
   #arrived = 0;
   #waiting: { index: number; wake: () => void; fail: (e: unknown) => void }[] = [];
   #closed: unknown;
+  readonly #failed = new Map<number, unknown>();
   readonly #groups: (Group | undefined)[] = [];
   readonly #groupOf: Int32Array;
   readonly #offset: Float64Array;
@@ -56,6 +58,16 @@ export class FileFeed {
       w.wake();
       return false;
     });
+  }
+
+  /** The file at `index` cannot be had (its handle could not be opened): reading it fails with `reason`. */
+  fail(index: number, reason: unknown): void {
+    this.#failed.set(index, reason);
+    this.add(index, [new Blob()]);
+  }
+
+  get isClosed(): boolean {
+    return this.#closed !== undefined;
   }
 
   /** No more handles will come (the run was cancelled or superseded): a read still waiting fails with `reason`. */
@@ -106,7 +118,32 @@ export class FileFeed {
     // The core holds a file's bytes only while it reads them: once it has the group's last, the group goes.
     if (i === group.end - 1) group.read = undefined;
     this.#blobs[i] = undefined;
+    if (this.#failed.has(i)) throw this.#failed.get(i);
     if (!buffer) return new Uint8Array(await blob.arrayBuffer());
     return new Uint8Array(buffer, this.#offset[i], blob.size);
   }
+}
+
+/**
+ * Opens the handles of files listed in a worker (`getFile()`, one round trip each, so many at once) and gives each
+ * file to the feed at its place from `start` on, so the core reads the first ones while later ones still open.
+ */
+export async function feedHandles(
+  feed: FileFeed,
+  start: number,
+  handles: readonly FileHandleLike[],
+  inFlight = 64,
+): Promise<void> {
+  let next = 0;
+  const open = async () => {
+    while (next < handles.length && !feed.isClosed) {
+      const i = next++;
+      try {
+        feed.add(start + i, [await handles[i]!.getFile()]);
+      } catch (e) {
+        feed.fail(start + i, e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, handles.length) }, open));
 }

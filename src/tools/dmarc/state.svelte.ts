@@ -1,5 +1,6 @@
 import { Job } from '../../lib/ui/job.svelte.ts';
 import type { DroppedFile } from '../../lib/browser/dropped.ts';
+import { fileAtPath, type HandleLike } from '../../lib/files/handles.ts';
 import type { DmarcSummary, ReportRef } from './core.ts';
 import type { ExportFormat } from './exports.ts';
 import type { DmarcJob, DmarcJobResult } from './worker.ts';
@@ -38,6 +39,9 @@ export type DmarcTab =
  */
 export class DmarcState {
   files = $state.raw<Map<string, File>>(new Map());
+  /** Folders and files picked or dropped as handles (File System Access API): the worker lists and reads them. */
+  handles = $state.raw<FileSystemHandle[]>([]);
+  #listed = $state(0);
   summary = $state.raw<DmarcSummary | undefined>(undefined);
   /** True while files are being read (records and exports are side requests to the same worker). */
   isAnalysing = $state(false);
@@ -53,11 +57,21 @@ export class DmarcState {
   readonly rawJob = new Job<DmarcJob, DmarcJobResult>(() => new DmarcWorker());
   #batch = 0;
 
-  /** Adds files (a path given twice is replaced) and analyses the whole set again. */
-  async run(dropped: DroppedFile[]): Promise<void> {
+  /** Files given so far, those under handles included once the worker has listed them. */
+  get fileCount(): number {
+    return Math.max(this.files.size, this.isAnalysing ? this.job.progress.total : 0, this.#listed);
+  }
+
+  /** Adds files and handles (a path or name given twice is replaced) and analyses the whole set again. */
+  async run(dropped: DroppedFile[], handles: FileSystemHandle[] = []): Promise<void> {
     const next = new Map(this.files);
     for (const d of dropped) next.set(d.path || d.file.name, d.file);
     this.files = next;
+    if (handles.length)
+      this.handles = [
+        ...this.handles.filter((h) => !handles.some((n) => n.name === h.name && n.kind === h.kind)),
+        ...handles,
+      ];
     this.sender = undefined;
     this.records = undefined;
     this.raw = undefined;
@@ -66,12 +80,18 @@ export class DmarcState {
     try {
       // The names go first and the run starts at once; the handles follow in slices (see worker.ts), each
       // posted in its own task, while the worker already reads the first ones.
-      const running = this.job.run({ kind: 'analyse', batch, names: [...next.keys()] });
+      const running = this.job.run({
+        kind: 'analyse',
+        batch,
+        names: [...next.keys()],
+        handles: this.handles,
+      });
       void this.#stage(batch, [...next.values()]);
       const r = await running;
       if (r?.kind === 'summary') {
         this.summary = r.summary;
         this.elapsed = this.job.elapsed;
+        this.#listed = this.job.progress.total;
         // A sender opened during the run was one of the previous result's.
         this.sender = undefined;
         this.records = undefined;
@@ -113,6 +133,8 @@ export class DmarcState {
     this.job.reset();
     this.rawJob.reset();
     this.files = new Map();
+    this.handles = [];
+    this.#listed = 0;
     this.summary = undefined;
     this.sender = undefined;
     this.records = undefined;
@@ -142,7 +164,10 @@ export class DmarcState {
   /** The raw XML of the report a record came from, read again from its input file. */
   async showRaw(record: DmarcRecord): Promise<void> {
     const report = this.records?.reports[record.report];
-    const file = report && this.files.get(report.input);
+    const file =
+      report &&
+      (this.files.get(report.input) ??
+        (await fileAtPath(this.handles as unknown as HandleLike[], report.input)));
     if (!report || !file) return;
     this.raw = { source: report.source, text: undefined };
     const r = await this.rawJob.run({ kind: 'raw', name: report.input, file, source: report.source });

@@ -1,7 +1,8 @@
 import { serve } from '../../lib/worker/serve.ts';
 import { analyseFiles, rawXml, senderRecords, toSummary, type DmarcSummary, type ReportRef } from './core.ts';
 import { exportText, type ExportFormat } from './exports.ts';
-import { FileFeed } from './file-feed.ts';
+import { FileFeed, feedHandles } from './file-feed.ts';
+import { listHandles, type HandleLike } from '../../lib/files/handles.ts';
 import { enrichInPage, pageIpTable } from './enrich/load-page.ts';
 import type { DmarcRecord, DmarcResult } from './types.ts';
 import { historyJob, type HistoryJob, type HistoryJobResult } from './history/worker-side.ts';
@@ -15,9 +16,13 @@ import { historyJob, type HistoryJob, type HistoryJobResult } from './history/wo
  * follow in `stage` messages, a slice at a time, while the first files are already being read. Posting a File the
  * first time costs the page a fraction of a millisecond (a folder of thousands in one message froze it for a
  * second), so the page sends slices, each in its own task, without waiting for an answer.
+ *
+ * Where the browser has the File System Access API, folders and files the user picked or dropped come as `handles`
+ * instead: this worker lists them and opens the files itself (after the page's own files in `names`), so the page
+ * never builds a FileList or posts a File for them.
  */
 export type DmarcJob =
-  | { kind: 'analyse'; batch: number; names: string[] }
+  | { kind: 'analyse'; batch: number; names: string[]; handles?: FileSystemHandle[] }
   | { kind: 'stage'; batch: number; start: number; files: Blob[] }
   | { kind: 'records'; sender: number }
   | { kind: 'export'; format: ExportFormat }
@@ -33,23 +38,29 @@ export type DmarcJobResult =
   | HistoryJobResult;
 
 let last: DmarcResult | undefined;
-/** The drop being read: its handles arrive while it is read. */
-let feeding: { batch: number; feed: FileFeed } | undefined;
+/** The drop being read: its Files arrive while it is read (before its feed exists, while handles are listed). */
+let feeding: { batch: number; feed?: FileFeed; early: { start: number; files: Blob[] }[] } | undefined;
 
 serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
   switch (job.kind) {
     case 'analyse': {
-      const feed = new FileFeed(job.names);
-      feeding?.feed.close(new DOMException('Superseded', 'AbortError'));
-      feeding = { batch: job.batch, feed };
-      ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
+      feeding?.feed?.close(new DOMException('Superseded', 'AbortError'));
+      const current: NonNullable<typeof feeding> = { batch: job.batch, early: [] };
+      feeding = current;
       // The IP table downloads while the reports are read.
       void pageIpTable();
       try {
+        const listed = job.handles?.length ? await listHandles(job.handles as unknown as HandleLike[]) : [];
+        ctx.signal.throwIfAborted();
+        const feed = (current.feed = new FileFeed([...job.names, ...listed.map((l) => l.path)]));
+        for (const e of current.early.splice(0)) feed.add(e.start, e.files);
+        ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
+        const handles = listed.map((l) => l.handle);
+        if (handles.length) void feedHandles(feed, job.names.length, handles);
         // The previous result stays until this one replaces it: the page still shows it and may drill into it.
         last = await analyseFiles(feed.files, { signal: ctx.signal, onProgress: ctx.progress });
       } finally {
-        if (feeding?.feed === feed) feeding = undefined;
+        if (feeding === current) feeding = undefined;
       }
       await enrichInPage(last);
       return { kind: 'summary', summary: toSummary(last) };
@@ -57,8 +68,9 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
     case 'stage':
       // Handles of a drop that is no longer read are dropped.
       if (feeding?.batch !== job.batch) return { kind: 'staged', arrived: 0 };
-      feeding.feed.add(job.start, job.files);
-      return { kind: 'staged', arrived: feeding.feed.arrived };
+      if (!feeding.feed) feeding.early.push({ start: job.start, files: job.files });
+      else feeding.feed.add(job.start, job.files);
+      return { kind: 'staged', arrived: feeding.feed?.arrived ?? 0 };
     case 'records':
       return { kind: 'records', ...(last ? senderRecords(last, job.sender) : { records: [], reports: {} }) };
     case 'export':
