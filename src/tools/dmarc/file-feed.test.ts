@@ -73,4 +73,48 @@ describe('FileFeed', () => {
     expected[5] = 'failed: gone';
     expect(out).toEqual(['from the page', ...expected]);
   });
+
+  it('takes groups the page made, then files one by one after them, each file its own bytes', async () => {
+    const all = blobs(30);
+    const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
+    const feed = new FileFeed(
+      all.map((_, i) => `f${i}`),
+      { groupFiles: 4 },
+    );
+    feed.addGroup(
+      0,
+      new Blob(all.slice(0, 7)),
+      all.slice(0, 7).map((b) => b.size),
+    );
+    const early = feed.files[8]!.read();
+    feed.addGroup(
+      7,
+      new Blob(all.slice(7, 20)),
+      all.slice(7, 20).map((b) => b.size),
+    );
+    feed.add(20, all.slice(20));
+    expect(text(await early)).toBe(expected[8]);
+    const out: string[] = [];
+    for (const [i, f] of feed.files.entries()) if (i !== 8) out.push(text(await f.read()));
+    expect(out).toEqual(expected.filter((_, i) => i !== 8));
+  });
+
+  it('a group that cannot be read is read again file by file: only the missing file fails', async () => {
+    const parts = [new Blob(['one']), new Blob(['two']), new Blob(['three'])];
+    const whole = new Blob(parts);
+    // As a Blob whose second part was removed from disk reads: the whole fails, and so does any slice touching it.
+    const broken = {
+      size: whole.size,
+      arrayBuffer: () => Promise.reject(new DOMException('gone', 'NotReadableError')),
+      slice: (from: number, to: number) =>
+        from < 6 && to > 3
+          ? { arrayBuffer: () => Promise.reject(new DOMException('gone', 'NotReadableError')) }
+          : whole.slice(from, to),
+    } as unknown as Blob;
+    const feed = new FileFeed(['a', 'b', 'c']);
+    feed.addGroup(0, broken, [3, 3, 5]);
+    expect(text(await feed.files[0]!.read())).toBe('one');
+    await expect(feed.files[1]!.read()).rejects.toThrow('gone');
+    expect(text(await feed.files[2]!.read())).toBe('three');
+  });
 });
