@@ -3,9 +3,7 @@ import type { DmarcJob, DmarcJobResult } from '../worker.ts';
 import type { DmarcState } from '../state.svelte.ts';
 import type { AddOutcome } from './store.ts';
 import type { HistoryStats } from './worker-side.ts';
-
-/** The choice itself, kept in this browser (not a secret, and no report data). */
-export const KEEP_SETTING = 'hybrid-toolbox.dmarc.keep-reports';
+import { KEEP_SETTING } from './setting.ts';
 
 const DAY_MS = 86_400_000;
 /** 'YYYY-MM-DD' to UTC days since 1970; undefined for an empty or unreadable field. */
