@@ -11,6 +11,11 @@ export interface DecodedXml {
 }
 
 const ASCII = new TextDecoder('ascii');
+// One of each, made once: a decoder without `stream` keeps no state between calls, and making one per document
+// cost more than decoding a small report.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
 
 /** The `encoding="…"` of an XML declaration, read from the first bytes (which are ASCII in every encoding we accept). */
 function declaredEncoding(bytes: Uint8Array): string | undefined {
@@ -39,13 +44,13 @@ export function decodeXml(bytes: Uint8Array, file?: string): DecodedXml {
     return decodeUtf8(bytes.subarray(3), file, issues);
   }
   if (b0 === 0xff && b1 === 0xfe)
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', issues };
+    return { text: UTF16LE.decode(bytes.subarray(2)), encoding: 'utf-16le', issues };
   if (b0 === 0xfe && b1 === 0xff)
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', issues };
+    return { text: UTF16BE.decode(bytes.subarray(2)), encoding: 'utf-16be', issues };
   if (b0 === 0x3c && b1 === 0x00 && b2 === 0x3f)
-    return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le', issues };
+    return { text: UTF16LE.decode(bytes), encoding: 'utf-16le', issues };
   if (b0 === 0x00 && b1 === 0x3c && bytes[3] === 0x3f)
-    return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be', issues };
+    return { text: UTF16BE.decode(bytes), encoding: 'utf-16be', issues };
   const declared = declaredEncoding(bytes);
   if (declared && declared !== 'utf-8' && declared !== 'utf8') {
     const decoder = decoderFor(declared);
@@ -68,7 +73,7 @@ export function decodeXml(bytes: Uint8Array, file?: string): DecodedXml {
 
 function decodeUtf8(bytes: Uint8Array, file: string | undefined, issues: Issue<XmlDecodeCode>[]): DecodedXml {
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', issues };
+    return { text: UTF8.decode(bytes), encoding: 'utf-8', issues };
   } catch {
     issues.push({
       code: 'xml-encoding-fallback',

@@ -48,6 +48,24 @@ PLAIN[TAB] = PLAIN[NL] = 1;
 const isNameStart = (c: number) => c < 128 && NAME[c] === 2;
 const isNameChar = (c: number) => c < 128 && NAME[c] !== 0;
 
+/*
+ * Element names recur thousands of times in a folder of reports (`record`, `source_ip`): each is looked up in a
+ * small table by a hash taken while its characters are checked anyway, and the strings made the first time (the
+ * name and its local part) are handed out again. No slice and no search for a prefix per tag, and the handler's
+ * Map lookups find the hash already computed on the string. A table, not a set: a collision replaces the entry, so
+ * its size stays fixed whatever the input.
+ */
+const HASH_STEP = 0x01000193;
+const NAME_SLOTS = 1024;
+const nameTable = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+const localTable = new Array<string>(NAME_SLOTS).fill('');
+
+/** Whether s[at, at + t.length) is t. */
+function isAt(s: string, at: number, t: string): boolean {
+  for (let j = 0; j < t.length; j++) if (s.charCodeAt(at + j) !== t.charCodeAt(j)) return false;
+  return true;
+}
+
 /** The index after the surrogate pair or other code unit at `i` that XML 1.0 does not allow alone; throws otherwise. */
 function checkWide(s: string, i: number, c: number): number {
   if (c <= 0xdbff) {
@@ -133,6 +151,45 @@ function attributeValue(s: string, from: number, to: number): string {
   return start === from ? s.slice(from, to) : out + s.slice(start, to);
 }
 
+/** A line end and an indent of n spaces, as saxes reads "\r\n" and the spaces after it. */
+const INDENTS = Array.from({ length: 64 }, (_, n) => '\n' + ' '.repeat(n));
+
+/** A run of text s[from, to) that is not all plain from `k` on: line ends, references, `>`, other characters. */
+function mixedText(s: string, from: number, k: number, to: number, inRoot: boolean): string {
+  // Reports written on Windows put "\r\n" and an indent between all their elements: one string per indent.
+  if (k === from && s.charCodeAt(k) === CR && s.charCodeAt(k + 1) === NL) {
+    let j = k + 2;
+    while (j < to && s.charCodeAt(j) === SPACE) j++;
+    if (j === to && to - k - 2 < INDENTS.length) return INDENTS[to - k - 2]!;
+  }
+  let piece = '';
+  let start = from;
+  while (k < to) {
+    const c = s.charCodeAt(k);
+    if (inRoot && (c < 128 ? PLAIN[c] === 1 : c < 0xd800)) k++;
+    else if (c < SPACE) {
+      if (c === CR) {
+        // \r\n and a lone \r both become \n, as saxes reads them.
+        piece += s.slice(start, k) + '\n';
+        k += s.charCodeAt(k + 1) === NL ? 2 : 1;
+        start = k;
+      } else if (c === NL || c === TAB) k++;
+      else throw GIVE_UP;
+    } else if (!inRoot && c !== SPACE) {
+      throw GIVE_UP; // text outside the root
+    } else if (c === AMP) {
+      const [v, next] = entityAt(s, k);
+      piece += s.slice(start, k) + v;
+      start = k = next;
+    } else if (c === GT) {
+      if (s.charCodeAt(k - 1) === BRACKET && s.charCodeAt(k - 2) === BRACKET && k - 2 >= from) throw GIVE_UP;
+      k++;
+    } else if (c >= 0xd800) k = checkWide(s, k, c);
+    else k++;
+  }
+  return start === from ? s.slice(from, to) : piece + s.slice(start, to);
+}
+
 /**
  * Reads `text` into `handler` when it is plain well-formed XML; returns false (having perhaps sent some events)
  * as soon as it meets anything it leaves to saxes.
@@ -163,42 +220,36 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
     let lt = s.indexOf('<', i);
     if (lt === -1) lt = end;
     if (lt > i) {
-      const inRoot = names.length > 0;
-      let piece = '';
-      let from = i;
-      for (let k = i; k < lt;) {
-        const c = s.charCodeAt(k);
-        if (inRoot && (c < 128 ? PLAIN[c] === 1 : c < 0xd800)) k++;
-        else if (c < SPACE) {
-          if (c === CR) {
-            // \r\n and a lone \r both become \n, as saxes reads them.
-            piece += s.slice(from, k) + '\n';
-            k += s.charCodeAt(k + 1) === NL ? 2 : 1;
-            from = k;
-          } else if (c === NL || c === TAB) k++;
-          else throw GIVE_UP;
-        } else if (!inRoot && c !== SPACE) {
-          throw GIVE_UP; // text outside the root
-        } else if (c === AMP) {
-          const [v, next] = entityAt(s, k);
-          piece += s.slice(from, k) + v;
-          from = k = next;
-        } else if (c === GT) {
-          if (s.charCodeAt(k - 1) === BRACKET && s.charCodeAt(k - 2) === BRACKET && k - 2 >= i) throw GIVE_UP;
-          k++;
-        } else if (c >= 0xd800) k = checkWide(s, k, c);
-        else k++;
+      // Most runs are plain: the whitespace between elements, a value. One tight loop over them (it stops at the
+      // `<` at lt, or at the end), and mixedText for the rest.
+      let k = i;
+      if (names.length > 0) {
+        let c = s.charCodeAt(k);
+        while (c < 128 ? PLAIN[c] === 1 : c < 0xd800 && k < lt) c = s.charCodeAt(++k);
       }
-      handler.text(from === i ? s.slice(i, lt) : piece + s.slice(from, lt));
+      if (k >= lt) handler.text(s.slice(i, lt));
+      else handler.text(mixedText(s, i, k, lt, names.length > 0));
     }
     if (lt === end) break;
     const c = s.charCodeAt(lt + 1);
     if (isNameStart(c)) {
       // Start tag.
       if (sawRoot && names.length === 0) throw GIVE_UP; // a second root
-      let k = lt + 2;
-      while (k < end && isNameChar(s.charCodeAt(k))) k++;
-      const name = s.slice(lt + 1, k);
+      let k = lt + 1;
+      let h = 0;
+      for (let d = c; isNameChar(d); d = s.charCodeAt(++k)) h = Math.imul(h ^ d, HASH_STEP);
+      const slot = (h ^ (h >>> 15)) & (NAME_SLOTS - 1);
+      let name = nameTable[slot];
+      let local: string;
+      if (name !== undefined && name.length === k - lt - 1 && isAt(s, lt + 1, name))
+        local = localTable[slot]!;
+      else {
+        name = s.slice(lt + 1, k);
+        const colon = name.indexOf(':');
+        local = colon === -1 ? name : name.slice(colon + 1);
+        nameTable[slot] = name;
+        localTable[slot] = local;
+      }
       let attributes = NO_ATTRIBUTES;
       let selfClosing = false;
       for (;;) {
@@ -234,8 +285,6 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
         k = close + 1;
       }
       if (names.length >= maxDepth) throw GIVE_UP;
-      const colon = name.indexOf(':');
-      const local = colon === -1 ? name : name.slice(colon + 1);
       handler.open(local, attributes);
       sawRoot = true;
       if (selfClosing) handler.close(local);
@@ -247,7 +296,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
     } else if (c === SLASH) {
       // End tag: must close the innermost open element.
       const name = names.pop();
-      if (name === undefined || !s.startsWith(name, lt + 2)) throw GIVE_UP;
+      if (name === undefined || !isAt(s, lt + 2, name)) throw GIVE_UP;
       let k = lt + 2 + name.length;
       if (isNameChar(s.charCodeAt(k))) throw GIVE_UP;
       while (isSpace(s.charCodeAt(k))) k++;

@@ -144,9 +144,8 @@ export function buildSenders(
     accOf[i] = s;
   }
   list.sort((a, b) => b.messages - a.messages || a.name.localeCompare(b.name));
-  const index = new Map<SenderAcc, number>();
   const rows = list.map((s, id) => {
-    index.set(s, id);
+    s.id = id;
     const { ipSet, reporterSet, fromSet, ...row } = s;
     return {
       ...row,
@@ -156,7 +155,7 @@ export function buildSenders(
       headerFroms: [...fromSet].sort(),
     };
   });
-  for (let i = 0; i < records.length; i++) records[i]!.sender = index.get(accOf[i]!)!;
+  for (let i = 0; i < records.length; i++) records[i]!.sender = accOf[i]!.id;
   return rows;
 }
 

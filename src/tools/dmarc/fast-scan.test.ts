@@ -116,6 +116,18 @@ describe('fastScanXml', () => {
     expect(viaSaxes(cases['non-ASCII name']!).error).toBeUndefined();
   });
 
+  it('reads Windows line ends and many distinct names (more than its table holds) as saxes does', () => {
+    const indent = (n: number) => '\r\n' + ' '.repeat(n);
+    const names = Array.from({ length: 3000 }, (_, i) => `n${i.toString(36)}`);
+    const doc =
+      '<?xml version="1.0"?>\r\n<r:feedback xmlns:r="urn:x">' +
+      names.map((n, i) => `${indent(i % 70)}<${n}>${indent(2)}<r:${n}>v</r:${n}>\r\n\t</${n}>`).join('') +
+      `${indent(0)}</r:feedback>\r\n`;
+    expect(agrees(doc)).toBe(true);
+    // Twice: the second time every name comes from the table where it was kept.
+    expect(agrees(doc)).toBe(true);
+  });
+
   it('gives up past the depth cap, where saxes refuses', () => {
     const nest = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
     expect(agrees(nest(4), 4)).toBe(true);

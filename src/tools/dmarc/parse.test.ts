@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAggregateBytes, parseAggregateXml, type ParseOutcome } from './parse.ts';
+import { isIpAddress, parseAggregateBytes, parseAggregateXml, type ParseOutcome } from './parse.ts';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -328,5 +328,33 @@ describe('what is not a readable aggregate report', () => {
       parseAggregateXml(xml(rec('1')).replace('<end>1735775999</end>', '<end>1735775999 </end>'), 'd', 'd')
         .report?.end,
     ).toBe(1735775999);
+  });
+});
+
+describe('isIpAddress', () => {
+  it('takes dotted quads of one to three digits up to 255, and IPv6 with or without an IPv4 tail', () => {
+    for (const ip of [
+      '192.0.2.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '01.002.3.4',
+      '2001:db8::1',
+      '::ffff:192.0.2.1',
+      '::',
+    ])
+      expect(isIpAddress(ip), ip).toBe(true);
+    const bad = [
+      '256.0.0.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1.2.3.4.',
+      '.1.2.3',
+      '1..2.3',
+      '1234.1.1.1',
+      '1.2.3.x',
+      ' 1.2.3.4',
+    ];
+    for (const ip of [...bad, '1.2.3.\u0664', '', '::ffff:1.2.3.256', '1:2:3:4:5:6:7:8:9'])
+      expect(isIpAddress(ip), ip).toBe(false);
   });
 });

@@ -518,11 +518,24 @@ function readTime(value: string | undefined): number | null | 'impossible' {
   return Number.isFinite(n) && Math.abs(n) <= MAX_DATE_SECONDS ? n : 'impossible';
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
+/** Four groups of one to three digits, each at most 255: by hand, since a match object per record adds up. */
 function isIPv4(s: string): boolean {
-  const m = IPV4.exec(s);
-  return !!m && +m[1]! <= 255 && +m[2]! <= 255 && +m[3]! <= 255 && +m[4]! <= 255;
+  let groups = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= s.length; i++) {
+    // A dot after the end closes the last group.
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e;
+    if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return false;
+      value = value * 10 + c - 0x30;
+    } else if (c === 0x2e) {
+      if (digits === 0 || value > 255) return false;
+      groups++;
+      digits = value = 0;
+    } else return false;
+  }
+  return groups === 4;
 }
 
 /** IPv4 dotted quad, or IPv6 in any RFC 4291 text form (with `::`, and with an IPv4 tail). */
