@@ -1,9 +1,23 @@
+import { setFlagsFromString } from 'node:v8';
 import type { RunContext } from '../../cli/spec.ts';
 import type { NamedBytes } from '../../lib/issue.ts';
 import { analyse } from './core.ts';
 import { cliJsonParts, unifiedCsv } from './report.ts';
 
 export async function run(ctx: RunContext): Promise<void> {
+  // Nearly everything read stays alive to the end (users, their values, the indexes), so a full collection of the
+  // grown heap frees next to nothing: at 200,000 users a side one cost ≈ 120 ms of the main thread, plus marking
+  // on the other core. A heap grown elevenfold between full collections skips it (peak RSS ≈ 45 MB higher).
+  // Read when V8 sets its next limit, so it works after start-up; reset after the run (tests share the process).
+  setFlagsFromString('--heap-growing-percent=1000');
+  try {
+    await check(ctx);
+  } finally {
+    setFlagsFromString('--heap-growing-percent=0');
+  }
+}
+
+async function check(ctx: RunContext): Promise<void> {
   const thresholdText = ctx.option('threshold');
   const threshold = thresholdText === undefined ? undefined : Number(thresholdText);
   if (threshold !== undefined && (!Number.isSafeInteger(threshold) || threshold < 0))

@@ -90,13 +90,25 @@ export function sortPairs(pairs: IdPair[]): IdPair[] {
   return pairs.sort((x, y) => c(x.adGuid, y.adGuid) || c(x.entraId, y.entraId));
 }
 
-const HEX8 = /^[0-9a-f]{8}/;
 // Nothing JSON would escape: no quote, backslash, control character or surrogate.
 const JSON_PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 const quote = (v: string | null) => (v === null ? 'null' : JSON_PLAIN.test(v) ? `"${v}"` : JSON.stringify(v));
 const isPlainOrNull = (v: string | null) => v === null || JSON_PLAIN.test(v);
 const quotePlain = (v: string | null) => (v === null ? 'null' : `"${v}"`);
+
+/** The first 8 characters of `v` read as lowercase hex digits, or -1 when they are not. */
+function hexPrefix(v: string): number {
+  if (v.length < 8) return -1;
+  let n = 0;
+  for (let k = 0; k < 8; k++) {
+    const c = v.charCodeAt(k);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
 
 /**
  * The usual case, AD GUIDs as lowercase text: the first 8 hex digits read as a number sort the same as the text,
@@ -115,8 +127,8 @@ function sortedByHexPrefix(
     const v = values[i]!;
     let prefix = 2 ** 32; // null: after every value
     if (v !== null) {
-      if (!HEX8.test(v)) return undefined;
-      prefix = parseInt(v.slice(0, 8), 16);
+      prefix = hexPrefix(v);
+      if (prefix < 0) return undefined;
     }
     keys[i] = prefix * 2 ** 20 + i;
   }
@@ -223,6 +235,23 @@ export function matchedEntries(r: SyncCheckResult): SetEntry[] {
   return out;
 }
 
+/** Matched pairs straight from the per-user status: no entry object per synced user. */
+function matchedPairs(
+  r: SyncCheckResult,
+  adGuid: (i: number) => string | null,
+  entraId: (j: number) => string | null,
+): PairList {
+  const ad: (string | null)[] = [];
+  const entra: (string | null)[] = [];
+  const status = r.entraStatus;
+  for (let j = 0; j < status.length; j++) {
+    if (status[j] !== 'matched') continue;
+    ad.push(adGuid(r.entraAd[j]!));
+    entra.push(entraId(j));
+  }
+  return new PairList(ad, entra);
+}
+
 type Preview = NonNullable<CliJson['deletionPreview']>;
 type PairKey = 'removedSynced' | 'movedOutOfScope' | 'removedButNeverSynced' | 'removedOutOfScope' | 'added';
 
@@ -259,7 +288,7 @@ export function cliJsonParts(r: SyncCheckResult): CliJsonParts {
     totals: r.totals,
     lastSyncTime: r.lastSyncTime,
     sets,
-    matchedPairs: pairs(matchedEntries(r)),
+    matchedPairs: matchedPairs(r, adGuid, entraId),
     conflicts: {
       duplicateUpn: groups(r.conflicts.duplicateUpn),
       duplicateMail: groups(r.conflicts.duplicateMail),
