@@ -5,6 +5,7 @@ import { machine, renderSection, type BenchSection } from './lib.ts';
 const BENCHES: Record<string, () => Promise<{ bench: () => Promise<BenchSection[]> }>> = {
   'immutable-id': () => import('./immutable-id.ts'),
   dmarc: () => import('./dmarc.ts'),
+  'dmarc-history': () => import('./dmarc-history.ts'),
   ip: () => import('./ip.ts'),
   'sync-check': () => import('./sync-check.ts'),
   'move-report': () => import('./move-report.ts'),
