@@ -1,6 +1,8 @@
 import { test, expect, screenshot } from './fixtures.ts';
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 /* Reports kept across visits: the switch, a drop kept in IndexedDB, a reload that shows it again, export, forget, import. */
@@ -11,6 +13,25 @@ const card = (page: Page, label: string) =>
     .locator('.stats li')
     .filter({ has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) })
     .locator('.value');
+// Evaluated, not a <script>: the page's Content-Security-Policy refuses inline scripts.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page: Page, selector: string): Promise<string[]> {
+  await page.evaluate(AXE);
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  return page.evaluate(async (sel) => {
+    const w = window as unknown as {
+      axe: {
+        run: (
+          ctx: string,
+          o: object,
+        ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const r = await w.axe.run(sel, { resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  }, selector);
+}
+
 const stored = (page: Page) => page.getByRole('status', { name: 'Stored' });
 
 test('kept reports: switch on, drop, reload shows everything kept; export, forget, import back', async ({
@@ -28,6 +49,10 @@ test('kept reports: switch on, drop, reload shows everything kept; export, forge
   const messages = await card(page, 'Messages').textContent();
   const reports = await card(page, 'Reports').textContent();
   await expect(stored(page)).toContainText(`Kept: ${reports} report(s)`);
+
+  await page.getByRole('button', { name: 'Forget everything…' }).click();
+  expect(await axe(page, 'section[aria-label="Reports kept in this browser"]')).toEqual([]);
+  await page.getByRole('button', { name: 'Keep them' }).click();
 
   // A new visit: the choice is remembered and what is kept is shown without dropping anything.
   await page.reload();
