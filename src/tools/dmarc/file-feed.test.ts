@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileFeed, feedHandles } from './file-feed.ts';
+import { FileFeed } from './file-feed.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const blobs = (n: number) => Array.from({ length: n }, (_, i) => new Blob([`file ${i} `.repeat(i % 5)]));
@@ -46,34 +46,6 @@ describe('FileFeed', () => {
     await expect(waiting).rejects.toThrow('Cancelled');
   });
 
-  it('opens handles many at once, in any order, each file landing at its place; one that fails fails alone', async () => {
-    const all = blobs(20);
-    // Handles answer in reverse order, and the 5th cannot be opened (removed since it was listed).
-    const handles = all.map((b, i) => ({
-      kind: 'file' as const,
-      name: `f${i}`,
-      getFile: () =>
-        new Promise<Blob>((resolve, reject) =>
-          setTimeout(() => (i === 5 ? reject(new Error('gone')) : resolve(b)), 40 - 2 * i),
-        ),
-    }));
-    const feed = new FileFeed(['page.xml', ...all.map((_, i) => `f${i}`)], { groupFiles: 4 });
-    feed.add(0, [new Blob(['from the page'])]);
-    const opening = feedHandles(feed, 1, handles, 8);
-    const out: string[] = [];
-    for (const f of feed.files) {
-      try {
-        out.push(text(await f.read()));
-      } catch (e) {
-        out.push(`failed: ${(e as Error).message}`);
-      }
-    }
-    await opening;
-    const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
-    expected[5] = 'failed: gone';
-    expect(out).toEqual(['from the page', ...expected]);
-  });
-
   it('takes groups the page made, then files one by one after them, each file its own bytes', async () => {
     const all = blobs(30);
     const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
@@ -115,6 +87,14 @@ describe('FileFeed', () => {
     feed.addGroup(0, broken, [3, 3, 5]);
     expect(text(await feed.files[0]!.read())).toBe('one');
     await expect(feed.files[1]!.read()).rejects.toThrow('gone');
+    expect(text(await feed.files[2]!.read())).toBe('three');
+  });
+
+  it('a file the page could not open fails alone, with the reason the page gave', async () => {
+    const feed = new FileFeed(['a', 'b', 'c']);
+    feed.addGroup(0, new Blob(['one', 'three']), [3, 0, 5], [[1, 'A requested file could not be found.']]);
+    expect(text(await feed.files[0]!.read())).toBe('one');
+    await expect(feed.files[1]!.read()).rejects.toThrow('A requested file could not be found.');
     expect(text(await feed.files[2]!.read())).toBe('three');
   });
 });

@@ -1,4 +1,3 @@
-import type { FileHandleLike } from '../../lib/files/handles.ts';
 import type { LazyFile } from './core.ts';
 
 export interface FileFeedOptions {
@@ -66,10 +65,17 @@ export class FileFeed {
   }
 
   /**
-   * The files from `start` on as one Blob made by the page (`sizes`: each file's, in order). Groups come in order,
-   * before any file after them is added one by one.
+   * The files from `start` on as one Blob made by the page (`sizes`: each file's, in order; `failures`: files the
+   * page could not open, empty in the group, as index in the group and reason). Groups come in order, before any
+   * file after them is added one by one.
    */
-  addGroup(start: number, group: Blob, sizes: readonly number[]): void {
+  addGroup(
+    start: number,
+    group: Blob,
+    sizes: readonly number[],
+    failures: readonly (readonly [number, string])[] = [],
+  ): void {
+    for (const [k, reason] of failures) this.#failed.set(start + k, new Error(reason));
     const end = Math.min(start + sizes.length, this.#blobs.length);
     let offset = 0;
     for (let i = start; i < end; i++) {
@@ -82,16 +88,6 @@ export class FileFeed {
     this.#groups.push({ start, end, blob: group, read: undefined });
     if (this.#formed === start) this.#formed = end;
     this.#arrive();
-  }
-
-  /** The file at `index` cannot be had (its handle could not be opened): reading it fails with `reason`. */
-  fail(index: number, reason: unknown): void {
-    this.#failed.set(index, reason);
-    this.add(index, [new Blob()]);
-  }
-
-  get isClosed(): boolean {
-    return this.#closed !== undefined;
   }
 
   /** No more handles will come (the run was cancelled or superseded): a read still waiting fails with `reason`. */
@@ -169,47 +165,5 @@ export class FileFeed {
   }
 }
 
-/** Where a group that starts at `start` ends: at most `most` files and 4 MB (one file at least). */
-export function groupEnd(
-  files: readonly { size: number }[],
-  start: number,
-  most = 128,
-  bytes = 4 * 2 ** 20,
-): number {
-  let end = start;
-  let sum = 0;
-  while (end < files.length && end - start < most) {
-    const size = files[end]!.size;
-    if (end > start && sum + size > bytes) break;
-    sum += size;
-    end++;
-  }
-  return end;
-}
-
 /** Marks a file that arrived inside a group the page made. */
 const GROUPED = 1;
-
-/**
- * Opens the handles of files listed in a worker (`getFile()`, one round trip each, so many at once) and gives each
- * file to the feed at its place from `start` on, so the core reads the first ones while later ones still open.
- */
-export async function feedHandles(
-  feed: FileFeed,
-  start: number,
-  handles: readonly FileHandleLike[],
-  inFlight = 64,
-): Promise<void> {
-  let next = 0;
-  const open = async () => {
-    while (next < handles.length && !feed.isClosed) {
-      const i = next++;
-      try {
-        feed.add(start + i, [await handles[i]!.getFile()]);
-      } catch (e) {
-        feed.fail(start + i, e);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, handles.length) }, open));
-}

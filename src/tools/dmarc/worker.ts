@@ -1,8 +1,7 @@
 import { serve } from '../../lib/worker/serve.ts';
 import { analyseFiles, rawXml, senderRecords, toSummary, type DmarcSummary, type ReportRef } from './core.ts';
 import { exportText, type ExportFormat } from './exports.ts';
-import { FileFeed, feedHandles } from './file-feed.ts';
-import { listHandles, type HandleLike } from '../../lib/files/handles.ts';
+import { FileFeed } from './file-feed.ts';
 import { enrichInPage, pageIpTable } from './enrich/load-page.ts';
 import type { DmarcRecord, DmarcResult } from './types.ts';
 import { historyJob, type HistoryJob, type HistoryJobResult } from './history/worker-side.ts';
@@ -18,13 +17,20 @@ import { historyJob, type HistoryJob, type HistoryJobResult } from './history/wo
  * time costs the page a fraction of a millisecond (a folder of thousands in one message froze it for a second),
  * and building the group here cost this worker ≈ 70 µs a file of the time it parses in.
  *
- * Where the browser has the File System Access API, folders and files the user picked or dropped come as `handles`
- * instead: this worker lists them and opens the files itself (after the page's own files in `names`), so the page
- * never builds a FileList or posts a File for them.
+ * Folders and files the user picked or dropped as File System Access handles are listed and opened by the page
+ * (see state.svelte.ts) and arrive the same way: the page builds no FileList for them.
  */
 export type DmarcJob =
-  | { kind: 'analyse'; batch: number; names: string[]; handles?: FileSystemHandle[] }
-  | { kind: 'stage'; batch: number; start: number; group: Blob; sizes: number[] }
+  | { kind: 'analyse'; batch: number; names: string[] }
+  | {
+      kind: 'stage';
+      batch: number;
+      start: number;
+      group: Blob;
+      sizes: number[];
+      /** Files that could not be opened (index in the group, reason): empty in the group. */
+      failures: [number, string][];
+    }
   | { kind: 'records'; sender: number }
   | { kind: 'export'; format: ExportFormat }
   | { kind: 'raw'; name: string; file: Blob; source: string }
@@ -39,40 +45,32 @@ export type DmarcJobResult =
   | HistoryJobResult;
 
 let last: DmarcResult | undefined;
-/** The drop being read: its Files arrive while it is read (before its feed exists, while handles are listed). */
-let feeding:
-  { batch: number; feed?: FileFeed; early: { start: number; group: Blob; sizes: number[] }[] } | undefined;
+/** The drop being read: its files arrive while it is read. */
+let feeding: { batch: number; feed: FileFeed } | undefined;
 
 serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
   switch (job.kind) {
     case 'analyse': {
-      feeding?.feed?.close(new DOMException('Superseded', 'AbortError'));
-      const current: NonNullable<typeof feeding> = { batch: job.batch, early: [] };
-      feeding = current;
+      const feed = new FileFeed(job.names);
+      feeding?.feed.close(new DOMException('Superseded', 'AbortError'));
+      feeding = { batch: job.batch, feed };
+      ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
       // The IP table downloads while the reports are read.
       void pageIpTable();
       try {
-        const listed = job.handles?.length ? await listHandles(job.handles as unknown as HandleLike[]) : [];
-        ctx.signal.throwIfAborted();
-        const feed = (current.feed = new FileFeed([...job.names, ...listed.map((l) => l.path)]));
-        for (const e of current.early.splice(0)) feed.addGroup(e.start, e.group, e.sizes);
-        ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
-        const handles = listed.map((l) => l.handle);
-        if (handles.length) void feedHandles(feed, job.names.length, handles);
         // The previous result stays until this one replaces it: the page still shows it and may drill into it.
         last = await analyseFiles(feed.files, { signal: ctx.signal, onProgress: ctx.progress });
       } finally {
-        if (feeding === current) feeding = undefined;
+        if (feeding?.feed === feed) feeding = undefined;
       }
       await enrichInPage(last);
       return { kind: 'summary', summary: toSummary(last) };
     }
     case 'stage':
-      // Handles of a drop that is no longer read are dropped.
+      // Files of a drop that is no longer read are dropped.
       if (feeding?.batch !== job.batch) return { kind: 'staged', arrived: 0 };
-      if (!feeding.feed) feeding.early.push({ start: job.start, group: job.group, sizes: job.sizes });
-      else feeding.feed.addGroup(job.start, job.group, job.sizes);
-      return { kind: 'staged', arrived: feeding.feed?.arrived ?? 0 };
+      feeding.feed.addGroup(job.start, job.group, job.sizes, job.failures);
+      return { kind: 'staged', arrived: feeding.feed.arrived };
     case 'records':
       return { kind: 'records', ...(last ? senderRecords(last, job.sender) : { records: [], reports: {} }) };
     case 'export':
