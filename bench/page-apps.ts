@@ -468,7 +468,7 @@ function cases(scope: string[], dmarc: string[]): ToolCase[] {
     },
     {
       tool: 'DMARC',
-      input: `${dmarc.length.toLocaleString('en')} report files chosen from disk, browsers without the File System Access API`,
+      input: `${dmarc.length.toLocaleString('en')} report files on disk chosen through the file input (browsers without the File System Access API)`,
       baselineName: 'the same pipeline (analyse) run directly in a blank page on the same files',
       route: 'dmarc',
       // The file input, as Firefox and Safari have it: the browser builds a FileList of every file before the

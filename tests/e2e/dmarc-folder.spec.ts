@@ -110,3 +110,18 @@ test('without the File System Access API the buttons open the file input, as bef
   await chooser.setFiles(Object.keys(LAYOUT).map((p) => resolve(FIXTURES, p.split('/').pop()!)));
   await expect(card(page, 'Reports').locator('.value')).toHaveText('4');
 });
+
+test('a drop of files made by a script (no file-system handles behind them) is read like any drop', async ({
+  page,
+}) => {
+  await page.goto('./#/dmarc');
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const [name, body] of Object.entries(files)) dt.items.add(new File([body], name.split('/').pop()!));
+    document
+      .querySelector('.drop')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, LAYOUT);
+  await expect(card(page, 'Reports').locator('.value')).toHaveText('4');
+  await expect(page.getByText('4 file(s) so far')).toBeVisible();
+});
