@@ -186,6 +186,27 @@ function hasBreak(v: string): boolean {
   return false;
 }
 
+/*
+ * A value of 13 characters or more cut from a document is a view into the whole document's text (V8), so one
+ * kept IP address or domain would keep its report's text alive. Values are copied out instead, each distinct one
+ * once: the records of thousands of reports share them (and the hash a Map computes on each), and garbage
+ * collection moves far less. The table is emptied when it fills, so it stays small whatever the input.
+ */
+const OWN_MIN_LENGTH = 13;
+const OWN_MAX_ENTRIES = 1 << 16;
+const owned = new Map<string, string>();
+
+function own(v: string): string {
+  if (v.length < OWN_MIN_LENGTH) return v;
+  let kept = owned.get(v);
+  if (kept === undefined) {
+    kept = (' ' + v).slice(1);
+    if (owned.size >= OWN_MAX_ENTRIES) owned.clear();
+    owned.set(kept, kept);
+  }
+  return kept;
+}
+
 /** SAX events → raw strings (cleaned and capped, not yet judged). */
 class ReportBuilder implements XmlHandler {
   // Every field present from the start, in one order: objects of one shape keep the hot path monomorphic.
@@ -328,7 +349,7 @@ class ReportBuilder implements XmlHandler {
   close(): void {
     const field = this.#stack.pop()!;
     const name = this.#names.pop()!;
-    if (field >= N.Version) this.#assign(field, this.#clean(this.#text.trim(), name));
+    if (field >= N.Version) this.#assign(field, own(this.#clean(this.#text.trim(), name)));
     this.#text = '';
   }
 
