@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /*
- * "Choose a folder" / "Add or replace files" where the browser has the File System Access API: the handles go to
- * the worker, which lists and reads the files itself. The folder is real (the origin-private file system); only
- * the pickers are replaced, since a test cannot click a native dialog.
+ * "Choose a folder" / "Add or replace files" where the browser has the File System Access API: the page gets
+ * handles, lists them and opens the files itself, so no FileList is built. The folder is real (the origin-private
+ * file system); only the pickers are replaced, since a test cannot click a native dialog.
  */
 const FIXTURES = resolve('src/tools/dmarc/fixtures');
 const text = (name: string) => readFileSync(resolve(FIXTURES, name), 'utf8');
@@ -48,7 +48,7 @@ async function preparePickers(page: Page, files: Record<string, string>, extra: 
   );
 }
 
-test('a folder chosen as a handle is listed and read in the worker; a record opens its raw XML; files added later join it', async ({
+test('a folder chosen as a handle is read without a file list; a record opens its raw XML; files added later join it', async ({
   page,
 }) => {
   await page.goto('./#/dmarc');
