@@ -63,6 +63,13 @@ test('kept reports: switch on, drop, reload shows everything kept; export, forge
   );
   await expect(card(page, 'Messages')).toHaveText(messages!);
   await expect(card(page, 'Reports')).toHaveText(reports!);
+  // The date range is over the days reports begin on: the fixtures all begin on 2025-01-01.
+  await page.getByLabel('From', { exact: true }).fill('2025-01-02');
+  await expect(page.getByText('No kept report begins in that date range.')).toBeVisible();
+  await expect(card(page, 'Messages')).toHaveCount(0);
+  await page.getByLabel('To', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('From', { exact: true }).fill('2025-01-01');
+  await expect(card(page, 'Messages')).toHaveText(messages!);
   await page.getByRole('tab', { name: /^Senders/ }).click();
   await expect(page.getByRole('table', { name: 'Senders' }).getByRole('row').nth(1)).toBeVisible();
   await screenshot(page, 'dmarc-history-kept');

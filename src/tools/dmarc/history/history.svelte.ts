@@ -44,6 +44,8 @@ export class DmarcHistory {
   notice = $state.raw<{ isError: boolean; text: string } | undefined>(undefined);
   /** The summary this puts on screen; the view shows "everything kept" while it is still the one shown. */
   #keptSummary = $state.raw<DmarcSummary | undefined>(undefined);
+  /** Everything kept was asked for and nothing in the date range matched: still that view, with nothing in it. */
+  #isEmptyRange = $state(false);
 
   constructor(private readonly host: HistoryHost) {}
 
@@ -55,7 +57,8 @@ export class DmarcHistory {
   }
 
   get isKeptView(): boolean {
-    return this.host.summary !== undefined && this.host.summary === this.#keptSummary;
+    const shown = this.host.summary;
+    return shown === undefined ? this.#isEmptyRange : shown === this.#keptSummary;
   }
 
   /** Anything kept, whether or not the switch is on now. */
@@ -106,6 +109,7 @@ export class DmarcHistory {
 
   /** A drop was read: with the switch on, its reports are kept (copies already kept are not added again). */
   async afterDrop(): Promise<void> {
+    this.#isEmptyRange = false;
     if (!this.isKeeping) return;
     const r = await this.#ask({ kind: 'history-keep' });
     this.#take(r);
@@ -121,6 +125,7 @@ export class DmarcHistory {
     if (r?.kind !== 'history-view') return;
     this.#resetDetail();
     this.#keptSummary = r.summary;
+    this.#isEmptyRange = !r.summary;
     this.host.summary = r.summary;
     if (!r.summary)
       this.notice = {
@@ -137,6 +142,7 @@ export class DmarcHistory {
     if (r?.kind !== 'history-view') return;
     this.#resetDetail();
     this.#keptSummary = undefined;
+    this.#isEmptyRange = false;
     this.host.summary = r.summary;
   }
 
