@@ -72,7 +72,8 @@ export function splitMulti(value: unknown): string[] {
     }
     start = end + 1;
   }
-  return out;
+  // A pushed-to array keeps room for 16 values; each user keeps its list to the end, so keep an exact copy.
+  return out.slice();
 }
 
 /**
