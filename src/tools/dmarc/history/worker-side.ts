@@ -42,7 +42,7 @@ let kept: DmarcResult | undefined;
 
 async function stats(s: HistoryStore): Promise<HistoryStats> {
   const meta = await s.meta();
-  const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+  const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
   return { ...meta, usage: estimate?.usage, quota: estimate?.quota };
 }
 
