@@ -52,6 +52,11 @@ test('kept reports: switch on, drop, reload shows everything kept; export, forge
 
   await page.getByRole('button', { name: 'Forget everything…' }).click();
   expect(await axe(page, 'section[aria-label="Reports kept in this browser"]')).toEqual([]);
+  // And in the dark theme (the theme button goes round its choices).
+  for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== 'dark'; i++)
+    await page.getByRole('button', { name: /^Theme:/ }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await axe(page, 'section[aria-label="Reports kept in this browser"]')).toEqual([]);
   await page.getByRole('button', { name: 'Keep them' }).click();
 
   // A new visit: the choice is remembered and what is kept is shown without dropping anything.
