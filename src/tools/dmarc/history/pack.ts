@@ -407,15 +407,21 @@ export function checkChunk(raw: unknown, where: string): PackedChunk {
         );
     }
   }
+  // Each text is checked once per way it is used (a record's lists repeat across thousands of records).
+  const fine = new Set<number>();
   for (let k = 0; k < m; k++) {
     for (let t = 0; t < CT; t++) {
-      const text = texts[cs[k * CT + t]!]!;
+      const at = cs[k * CT + t]!;
+      const use = at * 3 + (t < FIRST_LIST ? 0 : t === FIRST_LIST ? 1 : 2);
+      if (fine.has(use)) continue;
+      const text = texts[at]!;
       if (t >= FIRST_LIST)
         checkList(text, t === FIRST_LIST ? 2 : 4, `${where}: record ${k + 1}'s ${RECORD_TEXT[t]}`);
       else if (text.length > MAX_FIELD_LENGTH)
         throw new HistoryFileError(
           `${where}: record ${k + 1}'s ${RECORD_TEXT[t]} is longer than ${MAX_FIELD_LENGTH} characters.`,
         );
+      fine.add(use);
     }
   }
   const added = typeof o.added === 'number' && Number.isFinite(o.added) ? o.added : 0;
