@@ -97,7 +97,15 @@ export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummar
 function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>, date: string): void {
   const u = result.senders.findIndex((s) => s.kind === 'unknown' && s.name === UNKNOWN_SENDER.name);
   if (u === -1) return;
-  const subset: DmarcRecord[] = result.records.filter((r) => r.sender === u);
+  const records = result.records;
+  const subset: DmarcRecord[] = [];
+  // Which records were Unknown, by position: buildSenders below renumbers their `sender`.
+  const wasUnknown = new Uint8Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    if (records[i]!.sender !== u) continue;
+    wasUnknown[i] = 1;
+    subset.push(records[i]!);
+  }
   const identities = new Map<number, SenderIdentity>();
   const identify = (r: DmarcRecord): SenderIdentity => {
     const n = networks.get(r.sourceIp);
@@ -118,7 +126,6 @@ function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>
   };
   // The subset's records get indexes into `parts` here; every record is given its final index below.
   const parts = buildSenders(result.reports, subset, { identify });
-  const subsetSet = new Set(subset);
   const rows = [
     ...result.senders.filter((_, i) => i !== u).map((s) => ({ s, from: 'old' as const, at: s.id })),
     ...parts.map((s, at) => ({ s, from: 'new' as const, at })),
@@ -129,7 +136,10 @@ function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>
     if (x.from === 'old') oldTo[x.at] = id;
     else newTo[x.at] = id;
   });
-  for (const r of result.records) r.sender = subsetSet.has(r) ? newTo[r.sender]! : oldTo[r.sender]!;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    r.sender = wasUnknown[i] ? newTo[r.sender]! : oldTo[r.sender]!;
+  }
   result.senders = rows.map((x, id) => ({ ...x.s, id }));
   result.domains = buildDomains(result.reports, result.records);
 }
