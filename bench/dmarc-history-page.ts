@@ -2,6 +2,7 @@ import { analyse } from '../src/tools/dmarc/core.ts';
 import { generateReports } from '../src/tools/dmarc/generate.ts';
 import { HistoryStore } from '../src/tools/dmarc/history/store.ts';
 import { keptResult } from '../src/tools/dmarc/history/roll-up.ts';
+import { exportHistory, importHistory } from '../src/tools/dmarc/history/file.ts';
 import { KEEP_SETTING } from '../src/tools/dmarc/history/setting.ts';
 import type { KeptReport } from '../src/tools/dmarc/history/pack.ts';
 import type { DmarcRecord } from '../src/tools/dmarc/types.ts';
@@ -79,6 +80,23 @@ export async function baselines(runs: number) {
   );
   store.close();
   return { getAll, read, rollUp };
+}
+
+/** Export everything kept, and import the file into another (empty) database: neither is a goal, both are shown. */
+export async function exportImport() {
+  const store = await HistoryStore.open();
+  let t = performance.now();
+  const file = await exportHistory(store);
+  const exportMs = performance.now() - t;
+  store.close();
+  const other = await HistoryStore.open('history-bench-import');
+  await other.forget();
+  t = performance.now();
+  const outcome = await importHistory(other, file);
+  const importMs = performance.now() - t;
+  await other.forget();
+  other.close();
+  return { exportMs, importMs, bytes: file.length, isOk: outcome.isOk };
 }
 
 export async function forget() {

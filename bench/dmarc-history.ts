@@ -135,7 +135,10 @@ export async function bench(): Promise<BenchSection[]> {
   if (built.status !== 0) throw new Error('vite build failed');
   const days = await writeDays();
   const entry = resolve(DIR, 'history-harness-entry.ts');
-  await writeFile(entry, "export { fill, baselines, forget } from '../dmarc-history-page.ts';\n");
+  await writeFile(
+    entry,
+    "export { fill, baselines, exportImport, forget } from '../dmarc-history-page.ts';\n",
+  );
   const server = await serve(await bundleForPage(entry, 'HistoryBench'));
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const context = await browser.newContext();
@@ -183,6 +186,14 @@ export async function bench(): Promise<BenchSection[]> {
       console.log(`history bench: add ${JSON.stringify(add[k])}`);
       await page.close();
     }
+    console.log('history bench: export and import…');
+    const io = (await h.evaluate('HistoryBench.exportImport()')) as {
+      exportMs: number;
+      importMs: number;
+      bytes: number;
+      isOk: boolean;
+    };
+    if (!io.isOk) throw new Error('the exported history did not import');
     await h.evaluate('HistoryBench.forget()');
     const rollUp = median(base.map((b) => b.rollUp));
     const loadMs = median(load.map((r) => r.ms));
@@ -222,6 +233,14 @@ export async function bench(): Promise<BenchSection[]> {
         ms: addMs,
         ratio: addMs / rollUp,
         note: `drop event → the storage line says they were added; ${task(add)}`,
+      },
+      {
+        name: `Export history (not a goal): everything kept to a gzip'd file of ${mb(io.bytes)}`,
+        ms: io.exportMs,
+      },
+      {
+        name: 'Import history (not a goal): that file into an empty store, every value checked, kept in one transaction',
+        ms: io.importMs,
       },
       {
         name: `filling the store (not a goal): ${REPORTS.toLocaleString('en-US')} reports added in batches of ${BATCH.toLocaleString('en-US')}`,
