@@ -198,6 +198,7 @@ export async function bench(): Promise<BenchSection[]> {
   // DMARC: a folder of 3,264 reports from the real corpus.
   const d = dmarcFolders();
   const out = join(DIR, 'cli-out.json');
+  const dmarcLoad = loadavg();
   const saxes = best(5, node, [join(ROOT, 'bench/cli-baseline-saxes.mjs'), d.plain]);
   const dmarcText = best(5, node, [BIN, 'dmarc', d.mixed]);
   const dmarcJson = best(5, node, [BIN, 'dmarc', d.mixed, '--json'], { out });
@@ -227,7 +228,7 @@ export async function bench(): Promise<BenchSection[]> {
     ],
     verdict: `${verdict('CLI vs bare saxes', dmarcText, saxes, 1.5)}; ${verdict('Python vs CLI (speed-up)', dmarcText, python, 2, false)}`,
     notes: [
-      `${d.files.toLocaleString('en-US')} reports (a third plain XML, a third .xml.gz, a third .zip, one folder) made from the aggregate reports in ../shared/fixtures/dmarc/real, each with its own report id; ${mb.toFixed(1)} MB of XML. Minimum of 5 runs (Python: 3) after a warm-up.`,
+      `${d.files.toLocaleString('en-US')} reports (a third plain XML, a third .xml.gz, a third .zip, one folder) made from the aggregate reports in ../shared/fixtures/dmarc/real, each with its own report id; ${mb.toFixed(1)} MB of XML. Minimum of 5 runs (Python: 3) after a warm-up. The CLI reads on two threads, so on a busy machine its wall time suffers more than the single-threaded baselines'. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(dmarcLoad)}; after: ${fmtLoad(loadavg())}.`,
     ],
   });
 
