@@ -41,5 +41,7 @@ const header = [
   'Regenerate with `npm run bench` (or `npm run bench -- <name>` for one section; that rewrites this file with only those).',
   '',
 ].join('\n');
-await writeFile(new URL('./RESULTS.md', import.meta.url), header + '\n' + sections.join('\n'));
-console.log('bench: wrote bench/RESULTS.md');
+// HT_BENCH_OUT: write elsewhere (a trial run that must not replace the committed figures).
+const out = process.env.HT_BENCH_OUT ?? new URL('./RESULTS.md', import.meta.url);
+await writeFile(out, header + '\n' + sections.join('\n'));
+console.log(`bench: wrote ${String(out)}`);
