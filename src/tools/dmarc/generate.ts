@@ -16,6 +16,8 @@ export interface GenerateOptions {
 export interface GeneratedSet {
   files: NamedBytes[];
   expected: { reports: number; records: number; messages: number; dmarcPass: number; xmlBytes: number };
+  /** Every source IP of a record, in first-seen order. */
+  sourceIps: string[];
 }
 
 interface Reporter {
@@ -61,6 +63,7 @@ export function generateReports(opts: GenerateOptions): GeneratedSet {
   let messages = 0;
   let dmarcPass = 0;
   let xmlBytes = 0;
+  const sourceIps = new Set<string>();
   const enc = new TextEncoder();
   const day0 = Date.UTC(2025, 0, 1) / 1000;
   for (let i = 0; i < opts.reports; i++) {
@@ -83,10 +86,12 @@ export function generateReports(opts: GenerateOptions): GeneratedSet {
       records++;
       messages += count;
       if (dkim === 'pass' || spf === 'pass') dmarcPass += count;
+      const ip = `${prefix}${1 + Math.floor(rand() * 250)}`;
+      sourceIps.add(ip);
       const d = dkimD.replace('{d}', domain);
       const s = spfD.replace('{d}', domain);
       lines.push(
-        `  <record>${e}    <row>${e}      <source_ip>${prefix}${1 + Math.floor(rand() * 250)}</source_ip>${e}      <count>${count}</count>${e}      <policy_evaluated>${e}        <disposition>none</disposition>${e}        <dkim>${dkim}</dkim>${e}        <spf>${spf}</spf>${e}      </policy_evaluated>${e}    </row>${e}    <identifiers>${e}      <header_from>${domain}</header_from>${e}    </identifiers>${e}    <auth_results>${e}` +
+        `  <record>${e}    <row>${e}      <source_ip>${ip}</source_ip>${e}      <count>${count}</count>${e}      <policy_evaluated>${e}        <disposition>none</disposition>${e}        <dkim>${dkim}</dkim>${e}        <spf>${spf}</spf>${e}      </policy_evaluated>${e}    </row>${e}    <identifiers>${e}      <header_from>${domain}</header_from>${e}    </identifiers>${e}    <auth_results>${e}` +
           (d
             ? `      <dkim>${e}        <domain>${d}</domain>${e}        <selector>s${k % 3}</selector>${e}        <result>${dkim === 'pass' || !dkimAligned ? 'pass' : 'fail'}</result>${e}      </dkim>${e}`
             : '') +
@@ -102,5 +107,9 @@ export function generateReports(opts: GenerateOptions): GeneratedSet {
     else if (rep.container === 'gz') files.push({ name: `${base}.xml.gz`, bytes: gzipSync(xml) });
     else files.push({ name: `${base}.xml`, bytes: xml });
   }
-  return { files, expected: { reports: opts.reports, records, messages, dmarcPass, xmlBytes } };
+  return {
+    files,
+    expected: { reports: opts.reports, records, messages, dmarcPass, xmlBytes },
+    sourceIps: [...sourceIps],
+  };
 }
