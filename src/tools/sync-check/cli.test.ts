@@ -140,4 +140,30 @@ describe('hybrid-toolbox sync-check', () => {
     list.writeJson((s) => (text += s), '');
     expect(text).toBe(JSON.stringify(list.toJSON(), null, 2));
   });
+
+  it('writes pairs as JSON.stringify does, with or without values to escape or above U+D7FF', () => {
+    const many = (n: number, f: (k: number) => string) => Array.from({ length: n }, (_, k) => f(k));
+    const lists = [
+      // Nothing to escape, no null: the fixed text carries the quotes.
+      new PairList(
+        many(300, (k) => `${(k * 7919) % 300}`.padStart(8, '0') + '-guid'),
+        many(300, (k) => `e${k}`),
+      ),
+      // No null, but values JSON escapes or that sort differently in UTF-16.
+      new PairList(['b"q', 'c\\d', 'e\n', 'a\u{1F600}', 'a\ue000', ''], ['1', '2', '3', '4', '5', '\u0001']),
+    ];
+    for (const list of lists) {
+      let text = '';
+      list.writeJson((s) => (text += s), '  ');
+      expect(text).toBe(JSON.stringify(list.toJSON(), null, 2).replaceAll('\n', '\n  '));
+    }
+    expect(lists[1]!.toJSON().map((p) => p.adGuid)).toEqual([
+      '',
+      'a\ue000',
+      'a\u{1F600}',
+      'b"q',
+      'c\\d',
+      'e\n',
+    ]);
+  });
 });

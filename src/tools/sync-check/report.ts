@@ -160,12 +160,16 @@ function stringArray(values: readonly string[], indent: string): string {
  */
 export class PairList {
   readonly order: Uint32Array;
+  /** Every value of both columns is a string with nothing to escape and no code unit from U+D800 on. */
+  readonly #simple: boolean;
   constructor(
     readonly ad: (string | null)[],
     readonly entra: (string | null)[],
     readonly reasons?: ReasonColumns,
   ) {
-    const c = needsFullCompare(ad) || needsFullCompare(entra) ? cmp : cmpFast;
+    // One look at each value (the usual GUIDs) answers both questions: how to compare and how to quote.
+    this.#simple = isSimpleColumn(ad) && isSimpleColumn(entra);
+    const c = !this.#simple && (needsFullCompare(ad) || needsFullCompare(entra)) ? cmp : cmpFast;
     const byBoth = (x: number, y: number) => c(ad[x]!, ad[y]!) || c(entra[x]!, entra[y]!);
     this.order = sortedByHexPrefix(ad, byBoth) ?? new Uint32Array(ad.length).map((_, i) => i).sort(byBoth);
   }
@@ -205,6 +209,7 @@ export class PairList {
   /** The same text as `JSON.stringify(this.toJSON(), null, 2)` nested at `indent`. */
   writeJson(write: (s: string) => void, indent: string): void {
     if (!this.order.length) return write('[]');
+    if (this.#simple && !this.reasons) return this.#writeSimple(write, indent);
     // One check per column, not per value: in this loop a regex test per GUID costs more than writing it.
     const qa = this.ad.every(isPlainOrNull) ? quotePlain : quote;
     const qe = this.entra.every(isPlainOrNull) ? quotePlain : quote;
@@ -224,6 +229,40 @@ export class PairList {
     }
     write(buf + `\n${indent}]`);
   }
+
+  /**
+   * {@link writeJson} of two simple columns without reasons (matched pairs): the quotes are part of the fixed
+   * text, and each piece is appended on its own, which V8 joins with less work than a template per pair.
+   */
+  #writeSimple(write: (s: string) => void, indent: string): void {
+    const { ad, entra, order } = this;
+    const a = `${indent}  {\n${indent}    "adGuid": "`;
+    const e = `",\n${indent}    "entraId": "`;
+    const close = `"\n${indent}  }`;
+    let buf = '[\n';
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (k) buf += ',\n';
+      buf += a;
+      buf += ad[i]!;
+      buf += e;
+      buf += entra[i]!;
+      buf += close;
+      if (buf.length > 65536) {
+        write(buf);
+        buf = '';
+      }
+    }
+    write(buf + `\n${indent}]`);
+  }
+}
+
+/** Anything JSON escapes, and every code unit from U+D800 on (where UTF-16 order is not byte order). */
+const NOT_SIMPLE = /["\\\u0000-\u001f\ud800-\uffff]/;
+
+function isSimpleColumn(values: readonly (string | null)[]): boolean {
+  for (const v of values) if (v === null || NOT_SIMPLE.test(v)) return false;
+  return true;
 }
 
 /** Matched pairs, derived from the per-user status (not stored: there is one per synced user). */
