@@ -154,6 +154,13 @@ function attributeValue(s: string, from: number, to: number): string {
 /** A line end and an indent of n spaces, as saxes reads "\r\n" and the spaces after it. */
 const INDENTS = Array.from({ length: 64 }, (_, n) => '\n' + ' '.repeat(n));
 
+/** A plain run s[from, to) that starts with \n: the kept string when it is a line end and an indent, as most are. */
+function indentAt(s: string, from: number, to: number): string {
+  if (to - from > INDENTS.length) return s.slice(from, to);
+  for (let j = from + 1; j < to; j++) if (s.charCodeAt(j) !== SPACE) return s.slice(from, to);
+  return INDENTS[to - from - 1]!;
+}
+
 /** A run of text s[from, to) that is not all plain from `k` on: line ends, references, `>`, other characters. */
 function mixedText(s: string, from: number, k: number, to: number, inRoot: boolean): string {
   // Reports written on Windows put "\r\n" and an indent between all their elements: one string per indent.
@@ -227,7 +234,7 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
         let c = s.charCodeAt(k);
         while (c < 128 ? PLAIN[c] === 1 : c < 0xd800 && k < lt) c = s.charCodeAt(++k);
       }
-      if (k >= lt) handler.text(s.slice(i, lt));
+      if (k >= lt) handler.text(s.charCodeAt(i) === NL ? indentAt(s, i, lt) : s.slice(i, lt));
       else handler.text(mixedText(s, i, k, lt, names.length > 0));
     }
     if (lt === end) break;

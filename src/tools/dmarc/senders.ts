@@ -126,7 +126,9 @@ export class SenderClassifier {
   #byIp = new Map<string, SenderIdentity | null>();
   #byDkim = new Map<string, SenderIdentity | null>();
   #bySpf = new Map<string, SenderIdentity | null>();
-  #authenticated = new Map<string, SenderIdentity>();
+  // By organisation, one map for own and one for other domains: no key string is built per record.
+  #own = new Map<string, SenderIdentity>();
+  #other = new Map<string, SenderIdentity>();
   #org = new Map<string, string>();
 
   #orgOf(domain: string): string {
@@ -175,17 +177,17 @@ export class SenderClassifier {
     if (!passed) return UNKNOWN;
     const org = this.#orgOf(passed.domain);
     const isOwn = r.headerFrom !== '' && org === this.#orgOf(r.headerFrom);
-    const key = `${isOwn ? 'own' : 'auth'}:${org}`;
-    let who = this.#authenticated.get(key);
+    const byOrg = isOwn ? this.#own : this.#other;
+    let who = byOrg.get(org);
     if (!who) {
       who = {
-        key,
+        key: `${isOwn ? 'own' : 'auth'}:${org}`,
         name: `${isOwn ? 'Own' : 'Other'}: ${org}`,
         kind: 'authenticated',
         category: isOwn ? 'Authorised by your own SPF/DKIM' : 'Not in the service list',
         evidence: `${dkim ? 'DKIM' : 'SPF'} passed for ${passed.domain}`,
       };
-      this.#authenticated.set(key, who);
+      byOrg.set(org, who);
     }
     return who;
   }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { DmarcResult } from '../types.ts';
@@ -18,7 +17,8 @@ export async function cliIpTable(): Promise<Loaded> {
     // dist-cli/chunks/dmarc-….mjs → dist-cli/ip-table.bin.
     const shipped = new URL('../ip-table.bin', import.meta.url);
     let gz: Uint8Array;
-    if (shipped.protocol === 'file:' && existsSync(shipped)) gz = await readFile(shipped);
+    if (shipped.protocol === 'file:' && existsSync(shipped))
+      gz = readFileSync(shipped); // 1.5 MB: one call, where an async read takes turns with the parse
     else {
       const script = new URL('../../../../scripts/build-ip-tables.mjs', import.meta.url).href;
       const mod = (await import(/* @vite-ignore */ script).catch(() => undefined)) as
@@ -27,7 +27,12 @@ export async function cliIpTable(): Promise<Loaded> {
         throw new Error(`${decodeURIComponent(shipped.pathname)} is missing (npm run build:cli writes it).`);
       gz = mod.ipTableBytes();
     }
-    return { table: IpTable.read(await promisify(gunzip)(gz)) };
+    // One call on libuv's threadpool: an output buffer of the size the gzip trailer gives (ISIZE), where zlib's
+    // default 16 KB chunks would each wait for the main thread, busy parsing, to hand over the next one.
+    const size =
+      gz.length >= 18 ? new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true) : 0;
+    const chunkSize = Math.min(Math.max(size + 1, 16 * 1024), 256 * 1024 * 1024);
+    return { table: IpTable.read(await promisify(gunzip)(gz, { chunkSize })) };
   } catch (e) {
     return { problem: `Networks and countries are not added: ${(e as Error).message}` };
   }
