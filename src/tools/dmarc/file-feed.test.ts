@@ -4,6 +4,14 @@ import { FileFeed } from './file-feed.ts';
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const blobs = (n: number) => Array.from({ length: n }, (_, i) => new Blob([`file ${i} `.repeat(i % 5)]));
 
+function addGroup(feed: FileFeed, start: number, parts: Blob[]): void {
+  feed.addGroup(
+    start,
+    new Blob(parts),
+    parts.map((b) => b.size),
+  );
+}
+
 async function readAll(feed: FileFeed): Promise<string[]> {
   const out: string[] = [];
   for (const f of feed.files) out.push(text(await f.read()));
@@ -14,61 +22,36 @@ describe('FileFeed', () => {
   it('gives every file its own bytes, in order, across groups of any size', async () => {
     const all = blobs(50);
     const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
-    for (const opts of [{ groupFiles: 1 }, { groupFiles: 7 }, { groupBytes: 20 }, {}]) {
-      const feed = new FileFeed(
-        all.map((_, i) => `f${i}`),
-        opts,
-      );
-      feed.add(0, all);
+    for (const size of [1, 7, 50]) {
+      const feed = new FileFeed(all.map((_, i) => `f${i}`));
+      for (let s = 0; s < all.length; s += size) addGroup(feed, s, all.slice(s, s + size));
       expect(await readAll(feed)).toEqual(expected);
       expect(feed.files.map((f) => f.name)).toEqual(all.map((_, i) => `f${i}`));
     }
   });
 
-  it('reads the first files while the later handles are still arriving', async () => {
+  it('reads the first files while the later groups are still arriving', async () => {
     const all = blobs(10);
     const feed = new FileFeed(all.map((_, i) => `f${i}`));
-    feed.add(0, all.slice(0, 3));
+    addGroup(feed, 0, all.slice(0, 3));
     expect(text(await feed.files[0]!.read())).toBe('');
     expect(text(await feed.files[2]!.read())).toBe('file 2 file 2 ');
-    const later = feed.files[3]!.read();
-    feed.add(3, all.slice(3));
-    expect(text(await later)).toBe('file 3 file 3 file 3 ');
+    const later = feed.files[8]!.read();
+    addGroup(feed, 3, all.slice(3, 7));
+    expect(feed.arrived).toBe(7);
+    addGroup(feed, 7, all.slice(7));
+    expect(text(await later)).toBe('file 8 file 8 file 8 ');
+    expect(text(await feed.files[3]!.read())).toBe('file 3 file 3 file 3 ');
     expect(feed.arrived).toBe(10);
   });
 
-  it('a read still waiting for its handle fails when the feed is closed', async () => {
+  it('a read still waiting for its group fails when the feed is closed', async () => {
     const feed = new FileFeed(['a', 'b']);
-    feed.add(0, [new Blob(['a'])]);
+    addGroup(feed, 0, [new Blob(['a'])]);
     expect(text(await feed.files[0]!.read())).toBe('a');
     const waiting = feed.files[1]!.read();
     feed.close(new DOMException('Cancelled', 'AbortError'));
     await expect(waiting).rejects.toThrow('Cancelled');
-  });
-
-  it('takes groups the page made, then files one by one after them, each file its own bytes', async () => {
-    const all = blobs(30);
-    const expected = await Promise.all(all.map(async (b) => text(new Uint8Array(await b.arrayBuffer()))));
-    const feed = new FileFeed(
-      all.map((_, i) => `f${i}`),
-      { groupFiles: 4 },
-    );
-    feed.addGroup(
-      0,
-      new Blob(all.slice(0, 7)),
-      all.slice(0, 7).map((b) => b.size),
-    );
-    const early = feed.files[8]!.read();
-    feed.addGroup(
-      7,
-      new Blob(all.slice(7, 20)),
-      all.slice(7, 20).map((b) => b.size),
-    );
-    feed.add(20, all.slice(20));
-    expect(text(await early)).toBe(expected[8]);
-    const out: string[] = [];
-    for (const [i, f] of feed.files.entries()) if (i !== 8) out.push(text(await f.read()));
-    expect(out).toEqual(expected.filter((_, i) => i !== 8));
   });
 
   it('a group that cannot be read is read again file by file: only the missing file fails', async () => {

@@ -15,12 +15,16 @@ import { historyJob, type HistoryJob, type HistoryJobResult } from './history/wo
  * follow in `stage` messages, a group Blob of consecutive files at a time (made in the page, each in its own task),
  * while the first are already being read. One Blob per group, not one File per file: posting a File the first
  * time costs the page a fraction of a millisecond (a folder of thousands in one message froze it for a second),
- * and building the group here cost this worker ≈ 70 µs a file of the time it parses in.
+ * and building the group here cost this worker ≈ 70 µs a file of the time it parses in. A `stage` is answered once
+ * its group is being read, and the page keeps only a few groups beyond that: made all at once, the groups kept the
+ * browser busy while the worker waited for its first reads.
  *
  * Folders and files the user picked or dropped as File System Access handles are listed and opened by the page
  * (see state.svelte.ts) and arrive the same way: the page builds no FileList for them.
  */
 export type DmarcJob =
+  /** The tool opened: the IP table is fetched and decoded now, while the page waits for files. */
+  | { kind: 'prepare' }
   | { kind: 'analyse'; batch: number; names: string[] }
   | {
       kind: 'stage';
@@ -37,6 +41,7 @@ export type DmarcJob =
   | HistoryJob;
 
 export type DmarcJobResult =
+  | { kind: 'prepared' }
   | { kind: 'staged'; arrived: number }
   | { kind: 'summary'; summary: DmarcSummary }
   | { kind: 'records'; records: DmarcRecord[]; reports: Record<number, ReportRef> }
@@ -50,17 +55,22 @@ let feeding: { batch: number; feed: FileFeed } | undefined;
 
 serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
   switch (job.kind) {
+    case 'prepare':
+      // Not awaited: a drop arriving meanwhile is read at once (the analysis waits for the table at its end).
+      void pageIpTable()?.catch(() => undefined);
+      return { kind: 'prepared' };
     case 'analyse': {
       const feed = new FileFeed(job.names);
       feeding?.feed.close(new DOMException('Superseded', 'AbortError'));
       feeding = { batch: job.batch, feed };
       ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
-      // The IP table downloads while the reports are read.
-      void pageIpTable();
+      // Normally loaded since the tool opened ('prepare'); else it downloads while the reports are read.
+      void pageIpTable()?.catch(() => undefined);
       try {
         // The previous result stays until this one replaces it: the page still shows it and may drill into it.
         last = await analyseFiles(feed.files, { signal: ctx.signal, onProgress: ctx.progress });
       } finally {
+        feed.close(new DOMException('Done', 'AbortError'));
         if (feeding?.feed === feed) feeding = undefined;
       }
       await enrichInPage(last);
@@ -69,8 +79,13 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
     case 'stage':
       // Files of a drop that is no longer read are dropped.
       if (feeding?.batch !== job.batch) return { kind: 'staged', arrived: 0 };
-      feeding.feed.addGroup(job.start, job.group, job.sizes, job.failures);
-      return { kind: 'staged', arrived: feeding.feed.arrived };
+      {
+        const { feed } = feeding;
+        feed.addGroup(job.start, job.group, job.sizes, job.failures);
+        // Answered once the group is being read: the page makes the next ones only as the parser needs them.
+        await feed.reading(job.start);
+        return { kind: 'staged', arrived: feed.arrived };
+      }
     case 'records':
       return { kind: 'records', ...(last ? senderRecords(last, job.sender) : { records: [], reports: {} }) };
     case 'export':

@@ -10,8 +10,9 @@ const FILE = typeof __HT_IP_TABLE__ === 'string' ? __HT_IP_TABLE__ : '';
 let loading: Promise<IpTable> | undefined;
 
 /**
- * Fetches the table once per worker, from the app's own origin (the service worker keeps it for offline use); the
- * first analysis starts it, so it downloads while the reports are read.
+ * Fetches the table once per worker, from the app's own origin (the service worker keeps it for offline use). The
+ * page asks for it when the tool opens (worker.ts, 'prepare'), so it is decoded before the first drop rather than
+ * beside its parse; an analysis that finds it missing starts it.
  */
 export function pageIpTable(): Promise<IpTable> | undefined {
   if (!FILE) return undefined;
