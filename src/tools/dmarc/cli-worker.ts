@@ -4,14 +4,19 @@
  * the files cost. Each run read here is posted back as soon as it is read (its records packed), and the main
  * thread joins all runs in order and summarises. Built only into the bundled CLI (dist-cli/workers/dmarc.mjs).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { lazyInputs } from '../../cli/input.ts';
 import { nodeIo } from '../../cli/node-io.ts';
 import type { InputPath } from '../../cli/spec.ts';
 import { packCollector } from './cli-pack.ts';
 import { collectFiles } from './core.ts';
 
-const { files, runFiles, next } = workerData as { files: InputPath[]; runFiles: number; next: Int32Array };
+// Started before the folder is walked: the job arrives once it is known.
+const { files, runFiles, next } = await new Promise<{
+  files: InputPath[];
+  runFiles: number;
+  next: Int32Array;
+}>((resolve) => parentPort!.once('message', resolve));
 const io = nodeIo();
 for (let k = Atomics.add(next, 0, 1); k * runFiles < files.length; k = Atomics.add(next, 0, 1)) {
   const c = await collectFiles(lazyInputs(io, files.slice(k * runFiles, (k + 1) * runFiles)));
