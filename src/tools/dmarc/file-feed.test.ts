@@ -54,6 +54,23 @@ describe('FileFeed', () => {
     await expect(waiting).rejects.toThrow('Cancelled');
   });
 
+  it('says when a group is being read (the page makes the next groups only then), or when the feed closes', async () => {
+    const all = blobs(12);
+    const feed = new FileFeed(all.map((_, i) => `f${i}`));
+    for (let s = 0; s < 12; s += 3) addGroup(feed, s, all.slice(s, s + 3));
+    const started: number[] = [];
+    for (const s of [0, 3, 6, 9]) void feed.reading(s).then(() => started.push(s));
+    await Promise.resolve();
+    expect(started).toEqual([]);
+    // Reading the first file starts its group and the two after it.
+    await feed.files[0]!.read();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started.sort()).toEqual([0, 3, 6]);
+    feed.close(new DOMException('Done', 'AbortError'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started).toContain(9);
+  });
+
   it('a group that cannot be read is read again file by file: only the missing file fails', async () => {
     const parts = [new Blob(['one']), new Blob(['two']), new Blob(['three'])];
     const whole = new Blob(parts);
