@@ -437,6 +437,12 @@ function cases(scope: string[], dmarc: string[]): ToolCase[] {
         await page.evaluate(`(${BUILD_DROP})(${JSON.stringify(dmarc.map((n) => `page-dmarc/${n}`))})`);
         await page.waitForTimeout(300);
         await page.evaluate(RESET);
+        // As a real drag: it enters the zone, moves over it for a moment (150 ms, a quick hand), then drops. The
+        // clock starts at the drop.
+        await page.evaluate(
+          "for (const t of ['dragenter', 'dragover']) document.querySelector('.drop').dispatchEvent(new DragEvent(t, { dataTransfer: window.__dt, bubbles: true, cancelable: true }))",
+        );
+        await page.waitForTimeout(150);
         await page.evaluate(
           "document.querySelector('.drop').dispatchEvent(new DragEvent('drop', { dataTransfer: window.__dt, bubbles: true, cancelable: true }))",
         );

@@ -354,6 +354,24 @@ test.describe('DMARC menus, texts and the Files table', () => {
     await expect(reporters).not.toBeEmpty();
   });
 
+  test('the IP table is fetched only once the user starts to give reports (a drag enters the drop zone), never on opening the tool', async ({
+    page,
+  }) => {
+    const tables: string[] = [];
+    page.on('request', (r) => {
+      if (/\/assets\/ip-table-[0-9a-f]+\.bin$/.test(r.url())) tables.push(r.url());
+    });
+    await page.goto('./#/dmarc');
+    await expect(page.getByRole('button', { name: 'Choose files' })).toBeVisible();
+    // The worker is up and idle; still nothing fetched.
+    await page.waitForTimeout(500);
+    expect(tables).toEqual([]);
+    await page
+      .locator('.drop')
+      .dispatchEvent('dragenter', { dataTransfer: await page.evaluateHandle(() => new DataTransfer()) });
+    await expect.poll(() => tables.length).toBe(1);
+  });
+
   test('the Countries tab: messages by the country of the network holding each IP, with the table date and its credits', async ({
     page,
   }) => {

@@ -23,7 +23,7 @@ import { historyJob, type HistoryJob, type HistoryJobResult } from './history/wo
  * (see state.svelte.ts) and arrive the same way: the page builds no FileList for them.
  */
 export type DmarcJob =
-  /** The tool opened: the IP table is fetched and decoded now, while the page waits for files. */
+  /** The user starts to give reports: the IP table is fetched and decoded now, while files are dragged or picked. */
   | { kind: 'prepare' }
   | { kind: 'analyse'; batch: number; names: string[] }
   | {
@@ -64,7 +64,7 @@ serve<DmarcJob, DmarcJobResult>(async (job, ctx) => {
       feeding?.feed.close(new DOMException('Superseded', 'AbortError'));
       feeding = { batch: job.batch, feed };
       ctx.signal.addEventListener('abort', () => feed.close(new DOMException('Cancelled', 'AbortError')));
-      // Normally loaded since the tool opened ('prepare'); else it downloads while the reports are read.
+      // Normally loaded since the drag or pick began ('prepare'); else it downloads while the reports are read.
       void pageIpTable()?.catch(() => undefined);
       try {
         // The previous result stays until this one replaces it: the page still shows it and may drill into it.

@@ -11,8 +11,8 @@ let loading: Promise<IpTable> | undefined;
 
 /**
  * Fetches the table once per worker, from the app's own origin (the service worker keeps it for offline use). The
- * page asks for it when the tool opens (worker.ts, 'prepare'), so it is decoded before the first drop rather than
- * beside its parse; an analysis that finds it missing starts it.
+ * page asks for it when the user starts to give reports (worker.ts, 'prepare'), so it is decoded while files are
+ * dragged or picked rather than beside the parse; an analysis that finds it missing starts it.
  */
 export function pageIpTable(): Promise<IpTable> | undefined {
   if (!FILE) return undefined;
