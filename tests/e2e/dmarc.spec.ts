@@ -66,7 +66,7 @@ async function dropFolder(page: Page, folder: string): Promise<{ ms: number; lon
 test.describe('DMARC reports', () => {
   test.beforeEach(async ({ page }) => {
     await page.goto('./#/dmarc');
-    await expect(page.getByRole('heading', { level: 1, name: 'DMARC aggregate reports' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'DMARC reports' })).toBeVisible();
   });
 
   test('drop the corpus folder: totals on screen, a sender opened down to its raw XML', async ({
@@ -274,7 +274,7 @@ test.describe('DMARC reports', () => {
 test.describe('DMARC menus, texts and the Files table', () => {
   test.beforeEach(async ({ page }) => {
     await page.goto('./#/dmarc');
-    await expect(page.getByRole('heading', { level: 1, name: 'DMARC aggregate reports' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'DMARC reports' })).toBeVisible();
   });
 
   test('"CSV per view" and "Columns" close on Escape, a click outside and a tab switch; the CSV menu covers nothing', async ({

@@ -4,7 +4,7 @@ export const tool: ToolInfo = {
   id: 'dmarc',
   title: 'DMARC reports',
   summary:
-    'Read a folder of DMARC aggregate reports (xml, gz, zip, eml): senders, pass rates, duplicates, readiness for p=reject.',
+    'Read folders of DMARC aggregate, failure and SMTP TLS reports (xml, json, gz, zip, eml, mbox, or a mailbox): senders, pass rates, TLS failures, readiness for p=reject.',
   keywords: [
     'dmarc',
     'rua',
@@ -24,7 +24,13 @@ export const tool: ToolInfo = {
     'policy_evaluated',
     'dmarcian',
     'valimail',
+    'ruf',
+    'forensic',
+    'failure report',
+    'tls-rpt',
+    'smtp tls',
+    'mta-sts',
   ],
-  accepts: '.xml, .xml.gz, .zip, .eml, .mbox — files or folders',
+  accepts: '.xml, .json, .gz, .zip, .eml, .mbox — files or folders',
   load: () => import('./Dmarc.svelte'),
 };
