@@ -162,7 +162,7 @@ export interface Collector {
   verdictOfTls: number[];
 }
 
-const emptyCollector = (): Collector => ({
+export const emptyCollector = (): Collector => ({
   files: [],
   reports: [],
   recordsByReport: [],

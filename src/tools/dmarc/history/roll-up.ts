@@ -1,4 +1,4 @@
-import { summarise, type Collector } from '../core.ts';
+import { emptyCollector, summarise, type Collector } from '../core.ts';
 import { dayOf } from '../aggregate.ts';
 import type { DmarcResult, FileVerdict } from '../types.ts';
 import type { KeptReport } from './pack.ts';
@@ -9,18 +9,9 @@ import type { KeptReport } from './pack.ts';
  * (`kept/2025-03-04`), so the Files tab says what is kept per day.
  */
 export function keptCollector(items: readonly KeptReport[]): Collector {
-  const files: FileVerdict[] = [];
+  const c = emptyCollector();
+  const files: FileVerdict[] = c.files;
   const verdictOf = new Map<string, number>();
-  const c: Collector = {
-    files,
-    reports: [],
-    recordsByReport: [],
-    verdictOfReport: [],
-    failureReports: [],
-    verdictOfFailure: [],
-    tlsReports: [],
-    verdictOfTls: [],
-  };
   for (const it of items) {
     const path = `kept/${it.report.begin === null ? 'undated' : dayOf(it.report.begin)}`;
     let v = verdictOf.get(path);
