@@ -212,7 +212,7 @@ async function appFigures(
           }),
         );
         await page.goto(`http://127.0.0.1:${port}/`);
-        await page.getByRole('heading', { level: 1, name: 'DMARC aggregate reports' }).waitFor();
+        await page.getByRole('heading', { level: 1, name: 'DMARC reports' }).waitFor();
         // A string is evaluated by the browser's debugger, outside the page's Content-Security-Policy.
         results.push((await page.evaluate(`(${DROP_FUNCTION})(${set.files.length})`)) as AppFigures);
         await page.close();
