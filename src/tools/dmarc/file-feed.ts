@@ -12,7 +12,7 @@ interface Group {
   read: Promise<ArrayBuffer | undefined> | undefined;
   /** Resolves once the group is being read (or the feed is closed). */
   started: Promise<void>;
-  start_: () => void;
+  markStarted: () => void;
 }
 
 /**
@@ -63,9 +63,9 @@ export class FileFeed {
       this.#size[i] = sizes[i - start]!;
       offset += sizes[i - start]!;
     }
-    let start_!: () => void;
-    const started = new Promise<void>((resolve) => (start_ = resolve));
-    this.#groups.push({ start, end, blob: group, read: undefined, started, start_ });
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    this.#groups.push({ start, end, blob: group, read: undefined, started, markStarted });
     while (this.#arrived < this.#size.length && this.#groupOf[this.#arrived] !== -1) this.#arrived++;
     this.#waiting = this.#waiting.filter((w) => {
       if (w.index >= this.#arrived) return true;
@@ -83,7 +83,7 @@ export class FileFeed {
   /** No more files will come (the run was cancelled or superseded): a read still waiting fails with `reason`. */
   close(reason: unknown): void {
     this.#closed = reason;
-    for (const g of this.#groups) g.start_();
+    for (const g of this.#groups) g.markStarted();
     for (const w of this.#waiting) w.fail(reason);
     this.#waiting = [];
   }
@@ -100,7 +100,7 @@ export class FileFeed {
 
   /** Starts reading a group; a failed read is answered file by file in #read, never as an unhandled rejection. */
   #fetch(g: Group): Promise<ArrayBuffer | undefined> {
-    g.start_();
+    g.markStarted();
     return (g.read ??= g.blob.arrayBuffer().catch(() => undefined));
   }
 
