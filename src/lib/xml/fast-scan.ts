@@ -224,18 +224,38 @@ function scan(s: string, handler: XmlHandler, maxDepth: number): void {
   let sawRoot = false;
   for (;;) {
     // A run of text up to the next markup: one event, as saxes sends it.
-    let lt = s.indexOf('<', i);
-    if (lt === -1) lt = end;
-    if (lt > i) {
-      // Most runs are plain: the whitespace between elements, a value. One tight loop over them (it stops at the
-      // `<` at lt, or at the end), and mixedText for the rest.
+    let lt = end;
+    if (names.length > 0) {
+      // Most runs are plain: a line end and an indent between elements, or a value. One pass over them, which
+      // stops at the `<` that ends the run (no search ahead for it); mixedText for the rest.
       let k = i;
-      if (names.length > 0) {
-        let c = s.charCodeAt(k);
-        while (c < 128 ? PLAIN[c] === 1 : c < 0xd800 && k < lt) c = s.charCodeAt(++k);
+      let c = s.charCodeAt(k);
+      let isIndent = false;
+      if (c === NL) {
+        let j = k + 1;
+        while (s.charCodeAt(j) === SPACE) j++;
+        if (s.charCodeAt(j) === LT && j - k <= INDENTS.length) {
+          handler.text(INDENTS[j - k - 1]!);
+          lt = j;
+          isIndent = true;
+        }
       }
-      if (k >= lt) handler.text(s.charCodeAt(i) === NL ? indentAt(s, i, lt) : s.slice(i, lt));
-      else handler.text(mixedText(s, i, k, lt, names.length > 0));
+      if (!isIndent) {
+        while (c < 128 ? PLAIN[c] === 1 : c < 0xd800) c = s.charCodeAt(++k);
+        if (c === LT) lt = k;
+        else {
+          lt = s.indexOf('<', k);
+          if (lt === -1) lt = end;
+        }
+        if (lt > i) {
+          if (k < lt) handler.text(mixedText(s, i, k, lt, true));
+          else handler.text(s.charCodeAt(i) === NL ? indentAt(s, i, lt) : s.slice(i, lt));
+        }
+      }
+    } else {
+      lt = s.indexOf('<', i);
+      if (lt === -1) lt = end;
+      if (lt > i) handler.text(mixedText(s, i, i, lt, false));
     }
     if (lt === end) break;
     const c = s.charCodeAt(lt + 1);
