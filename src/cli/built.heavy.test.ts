@@ -73,6 +73,10 @@ beforeAll(() => {
   cpSync(join(ROOT, 'src/tools/dmarc/fixtures'), join(data, 'dmarc'), { recursive: true });
   // A rejected report whose content and name carry escape codes.
   writeFileSync(join(data, 'dmarc/broken\u001b[2J.xml'), '<feedback>\u001b[2J');
+  // Copies of a report, one the same and one with other figures: the two threads compare them record by record.
+  const google = readFileSync(join(data, 'dmarc/google.xml'), 'utf8');
+  writeFileSync(join(data, 'dmarc/google-again.xml'), google);
+  writeFileSync(join(data, 'dmarc/google-edited.xml'), google.replace('<count>12</count>', '<count>13</count>'));
   cpSync(join(ROOT, 'src/tools/move-report/fixtures'), join(data, 'moves'), { recursive: true });
   cpSync(join(ROOT, 'src/tools/risk-triage/fixtures'), join(data, 'risk'), { recursive: true });
   const g = generate({ withAfter: true, seed: 9 });

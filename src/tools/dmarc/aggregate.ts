@@ -1,4 +1,4 @@
-import { SenderClassifier } from './senders.ts';
+import { SenderClassifier, type SenderIdentity } from './senders.ts';
 import type {
   AggregateReport,
   DayPoint,
@@ -9,6 +9,7 @@ import type {
   FileVerdict,
   Readiness,
   ReporterRow,
+  SenderKind,
   SenderRow,
   Totals,
 } from './types.ts';
@@ -88,63 +89,86 @@ export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[]
 
 const OVERRIDES = new Set(['forwarded', 'mailing_list', 'local_policy', 'trusted_forwarder']);
 
-interface SenderAcc extends SenderRow {
+/** A sender's running figures; the sets become the row's sorted lists. */
+export interface SenderAcc extends SenderRow {
   ipSet: Set<string>;
   reporterSet: Set<string>;
   fromSet: Set<string>;
 }
 
-export function buildSenders(
-  reports: AggregateReport[],
-  records: DmarcRecord[],
-  classifier: Pick<SenderClassifier, 'identify'> = new SenderClassifier(),
-): SenderRow[] {
-  const byKey = new Map<string, SenderAcc>();
-  const list: SenderAcc[] = [];
-  const accOf: SenderAcc[] = new Array<SenderAcc>(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const who = classifier.identify(r);
-    let s = byKey.get(who.key);
-    if (!s) {
-      s = {
-        id: -1,
-        name: who.name,
-        kind: who.kind,
-        evidence: who.evidence,
-        category: who.category,
-        ips: [],
-        messages: 0,
-        dmarcPass: 0,
-        dmarcFail: 0,
-        dkimAligned: 0,
-        spfAligned: 0,
-        overrides: {},
-        reporters: [],
-        headerFroms: [],
-        records: 0,
-        ipSet: new Set(),
-        reporterSet: new Set(),
-        fromSet: new Set(),
-      };
-      byKey.set(who.key, s);
-      list.push(s);
-    }
-    s.records++;
-    s.messages += r.count;
-    if (r.isDmarcPass) s.dmarcPass += r.count;
-    else s.dmarcFail += r.count;
-    if (r.dkim === 'pass') s.dkimAligned += r.count;
-    if (r.spf === 'pass') s.spfAligned += r.count;
-    for (const reason of r.reasons)
-      if (reason.type) s.overrides[reason.type] = (s.overrides[reason.type] ?? 0) + r.count;
-    s.ipSet.add(r.sourceIp);
-    s.reporterSet.add(reports[r.report]!.orgName);
-    s.fromSet.add(r.headerFrom);
-    accOf[i] = s;
+/** Adds one record to its sender's figures in `byKey` (first seen, first in the map). */
+export function addToSender(
+  byKey: Map<string, SenderAcc>,
+  who: SenderIdentity,
+  r: DmarcRecord,
+  reporter: string,
+): SenderAcc {
+  let s = byKey.get(who.key);
+  if (!s) {
+    s = {
+      id: -1,
+      name: who.name,
+      kind: who.kind,
+      evidence: who.evidence,
+      category: who.category,
+      ips: [],
+      messages: 0,
+      dmarcPass: 0,
+      dmarcFail: 0,
+      dkimAligned: 0,
+      spfAligned: 0,
+      overrides: {},
+      reporters: [],
+      headerFroms: [],
+      records: 0,
+      ipSet: new Set(),
+      reporterSet: new Set(),
+      fromSet: new Set(),
+    };
+    byKey.set(who.key, s);
   }
-  list.sort((a, b) => b.messages - a.messages || a.name.localeCompare(b.name));
-  const rows = list.map((s, id) => {
+  s.records++;
+  s.messages += r.count;
+  if (r.isDmarcPass) s.dmarcPass += r.count;
+  else s.dmarcFail += r.count;
+  if (r.dkim === 'pass') s.dkimAligned += r.count;
+  if (r.spf === 'pass') s.spfAligned += r.count;
+  for (const reason of r.reasons)
+    if (reason.type) s.overrides[reason.type] = (s.overrides[reason.type] ?? 0) + r.count;
+  s.ipSet.add(r.sourceIp);
+  s.reporterSet.add(reporter);
+  s.fromSet.add(r.headerFrom);
+  return s;
+}
+
+/**
+ * Adds the senders of later records (`from`) to `into`: the same figures as adding their records one by one after
+ * those of `into`. A sender new to `into` keeps what it was first seen as.
+ */
+export function mergeSenders(into: Map<string, SenderAcc>, from: ReadonlyMap<string, SenderAcc>): void {
+  for (const [key, b] of from) {
+    const a = into.get(key);
+    if (!a) {
+      into.set(key, b);
+      continue;
+    }
+    a.records += b.records;
+    a.messages += b.messages;
+    a.dmarcPass += b.dmarcPass;
+    a.dmarcFail += b.dmarcFail;
+    a.dkimAligned += b.dkimAligned;
+    a.spfAligned += b.spfAligned;
+    for (const [type, n] of Object.entries(b.overrides)) a.overrides[type] = (a.overrides[type] ?? 0) + n;
+    for (const x of b.ipSet) a.ipSet.add(x);
+    for (const x of b.reporterSet) a.reporterSet.add(x);
+    for (const x of b.fromSet) a.fromSet.add(x);
+  }
+}
+
+/** The rows, most messages first (ties by name, then first seen), each accumulator given its row's id. */
+export function senderRows(accs: Iterable<SenderAcc>): SenderRow[] {
+  const list = [...accs].sort((a, b) => b.messages - a.messages || a.name.localeCompare(b.name));
+  return list.map((s, id) => {
     s.id = id;
     const { ipSet, reporterSet, fromSet, ...row } = s;
     return {
@@ -155,6 +179,20 @@ export function buildSenders(
       headerFroms: [...fromSet].sort(),
     };
   });
+}
+
+export function buildSenders(
+  reports: AggregateReport[],
+  records: DmarcRecord[],
+  classifier: Pick<SenderClassifier, 'identify'> = new SenderClassifier(),
+): SenderRow[] {
+  const byKey = new Map<string, SenderAcc>();
+  const accOf: SenderAcc[] = new Array<SenderAcc>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    accOf[i] = addToSender(byKey, classifier.identify(r), r, reports[r.report]!.orgName);
+  }
+  const rows = senderRows(byKey.values());
   for (let i = 0; i < records.length; i++) records[i]!.sender = accOf[i]!.id;
   return rows;
 }
@@ -263,23 +301,66 @@ export function buildDispositions(records: DmarcRecord[]): DispositionRow[] {
   return [...rows.values()].sort((a, b) => b.messages - a.messages);
 }
 
+/** What the counted records add up to. */
+export interface RecordSums {
+  records: number;
+  messages: number;
+  dmarcPass: number;
+  dkimAlignedPass: number;
+  spfAlignedPass: number;
+  disposition: Totals['disposition'];
+}
+
+export const emptySums = (): RecordSums => ({
+  records: 0,
+  messages: 0,
+  dmarcPass: 0,
+  dkimAlignedPass: 0,
+  spfAlignedPass: 0,
+  disposition: { none: 0, quarantine: 0, reject: 0, pass: 0, unknown: 0 },
+});
+
+export function addToSums(t: RecordSums, r: DmarcRecord): void {
+  t.records++;
+  t.messages += r.count;
+  if (r.isDmarcPass) t.dmarcPass += r.count;
+  if (r.dkim === 'pass') t.dkimAlignedPass += r.count;
+  if (r.spf === 'pass') t.spfAlignedPass += r.count;
+  t.disposition[dispositionBucket(r.disposition)] += r.count;
+}
+
+export function mergeSums(into: RecordSums, from: RecordSums): void {
+  into.records += from.records;
+  into.messages += from.messages;
+  into.dmarcPass += from.dmarcPass;
+  into.dkimAlignedPass += from.dkimAlignedPass;
+  into.spfAlignedPass += from.spfAlignedPass;
+  for (const k of Object.keys(into.disposition) as (keyof RecordSums['disposition'])[])
+    into.disposition[k] += from.disposition[k];
+}
+
 export function buildTotals(
   files: FileVerdict[],
   reports: AggregateReport[],
   unique: number[],
-  records: DmarcRecord[],
+  records: DmarcRecord[] | RecordSums,
 ): Totals {
+  let sums = records as RecordSums;
+  if (Array.isArray(records)) {
+    sums = emptySums();
+    for (const r of records) addToSums(sums, r);
+  }
   const t: Totals = {
     files: files.length,
     filesByStatus: { ok: 0, warning: 0, rejected: 0, skipped: 0 },
     reports: unique.length,
     duplicates: reports.length - unique.length,
-    records: records.length,
-    messages: 0,
-    dmarcPass: 0,
-    dkimAlignedPass: 0,
-    spfAlignedPass: 0,
-    disposition: { none: 0, quarantine: 0, reject: 0, pass: 0, unknown: 0 },
+    records: sums.records,
+    messages: sums.messages,
+    dmarcPass: sums.dmarcPass,
+    dkimAlignedPass: sums.dkimAlignedPass,
+    spfAlignedPass: sums.spfAlignedPass,
+    disposition: { ...sums.disposition },
     reporters: 0,
     domains: 0,
     begin: null,
@@ -292,13 +373,6 @@ export function buildTotals(
       if (i.severity === 'error') t.issues.errors++;
       else if (i.severity === 'warning') t.issues.warnings++;
     }
-  }
-  for (const r of records) {
-    t.messages += r.count;
-    if (r.isDmarcPass) t.dmarcPass += r.count;
-    if (r.dkim === 'pass') t.dkimAlignedPass += r.count;
-    if (r.spf === 'pass') t.spfAlignedPass += r.count;
-    t.disposition[dispositionBucket(r.disposition)] += r.count;
   }
   const reporters = new Set<string>();
   const domains = new Set<string>();
@@ -322,12 +396,58 @@ const STRICTNESS: Record<string, number> = { none: 0, quarantine: 1, reject: 2 }
  * another domain) is legitimate mail that enforcement would hurt: fix its alignment first. Failing mail nothing
  * vouches for is what enforcement is for.
  */
+/** Failing mail by who sent it, as readiness weighs it. */
+export interface FailingSums {
+  messages: number;
+  failing: number;
+  failingKnown: number;
+  failingAuthenticated: number;
+  failingUnknown: number;
+  failingOverridden: number;
+  /** Legitimate failing mail the receivers say they quarantined or rejected. */
+  legitBlocked: number;
+}
+
+export const emptyFailing = (): FailingSums => ({
+  messages: 0,
+  failing: 0,
+  failingKnown: 0,
+  failingAuthenticated: 0,
+  failingUnknown: 0,
+  failingOverridden: 0,
+  legitBlocked: 0,
+});
+
+/** Adds a record sent by a sender of `kind`. */
+export function addToFailing(f: FailingSums, r: DmarcRecord, kind: SenderKind): void {
+  f.messages += r.count;
+  if (r.isDmarcPass) return;
+  f.failing += r.count;
+  // The receiver already excused it (and would under p=reject too): neither a fix nor spoofing.
+  if (r.reasons.some((x) => OVERRIDES.has(x.type))) f.failingOverridden += r.count;
+  else if (kind === 'unknown') f.failingUnknown += r.count;
+  else {
+    if (kind === 'service') f.failingKnown += r.count;
+    else f.failingAuthenticated += r.count;
+    if (r.disposition === 'quarantine' || r.disposition === 'reject') f.legitBlocked += r.count;
+  }
+}
+
+export function mergeFailing(into: FailingSums, from: FailingSums): void {
+  for (const k of Object.keys(into) as (keyof FailingSums)[]) into[k] += from[k];
+}
+
 export function buildReadiness(
   reports: AggregateReport[],
   unique: number[],
-  records: DmarcRecord[],
+  records: DmarcRecord[] | FailingSums,
   senders: SenderRow[],
 ): Readiness {
+  let sums = records as FailingSums;
+  if (Array.isArray(records)) {
+    sums = emptyFailing();
+    for (const r of records) addToFailing(sums, r, senders[r.sender]?.kind ?? 'unknown');
+  }
   // What each policy domain publishes now: the policy of its latest report (an older p=none does not count once
   // the domain moved on).
   const latest = new Map<string, { at: number; p: string; pct: string }>();
@@ -347,28 +467,15 @@ export function buildReadiness(
     if (weakest === '' || STRICTNESS[p]! < STRICTNESS[weakest]!) weakest = p;
     if (p !== 'none' && /^\d+$/.test(pct) && Number(pct) < enforcedPct) enforcedPct = Number(pct);
   }
-  let messages = 0;
-  let failing = 0;
-  let failingKnown = 0;
-  let failingAuthenticated = 0;
-  let failingUnknown = 0;
-  let failingOverridden = 0;
-  /** Legitimate failing mail the receivers say they quarantined or rejected. */
-  let legitBlocked = 0;
-  for (const r of records) {
-    messages += r.count;
-    if (r.isDmarcPass) continue;
-    failing += r.count;
-    const kind = senders[r.sender]?.kind ?? 'unknown';
-    // The receiver already excused it (and would under p=reject too): neither a fix nor spoofing.
-    if (r.reasons.some((x) => OVERRIDES.has(x.type))) failingOverridden += r.count;
-    else if (kind === 'unknown') failingUnknown += r.count;
-    else {
-      if (kind === 'service') failingKnown += r.count;
-      else failingAuthenticated += r.count;
-      if (r.disposition === 'quarantine' || r.disposition === 'reject') legitBlocked += r.count;
-    }
-  }
+  const {
+    messages,
+    failing,
+    failingKnown,
+    failingAuthenticated,
+    failingUnknown,
+    failingOverridden,
+    legitBlocked,
+  } = sums;
   const legitFailing = failingKnown + failingAuthenticated;
   const share = messages ? legitFailing / messages : 0;
   const pct = (n: number) => `${((100 * n) / Math.max(messages, 1)).toFixed(1)}%`;

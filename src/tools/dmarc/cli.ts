@@ -5,16 +5,18 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { InputPath } from '../../cli/spec.ts';
 import { unpackCollector, type PackedCollector } from './cli-pack.ts';
-import { collectFiles, mergeCollectors, summarise, type Collector } from './core.ts';
+import { collectFiles, mergeCollectors, summarise, summariseRuns, type Collector } from './core.ts';
+import { figuresOf, type RunFigures } from './figures.ts';
+import { SenderClassifier } from './senders.ts';
 import { kindText, otherKindsSummary, recordsCsv, toJson, type ReportKind } from './exports.ts';
 import { toNdjson } from './ndjson.ts';
 import { cliIpTable, enrichCli } from './enrich/cli-ip-table.ts';
-import type { DmarcResult } from './types.ts';
+import type { DmarcOverview, DmarcResult } from './types.ts';
 
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : '–');
 const day = (s: number | null) => (s === null ? '–' : new Date(s * 1000).toISOString().slice(0, 10));
 
-function textSummary(r: DmarcResult): string {
+function textSummary(r: DmarcOverview): string {
   const t = r.totals;
   const s = t.filesByStatus;
   const lines = [
@@ -52,8 +54,16 @@ const PARALLEL_MIN_FILES = Number(process.env.HT_PARALLEL_MIN_FILES) || 64;
 /** Files per run taken from the shared counter: few enough that the threads finish together. */
 const runFiles = (files: number) => Math.max(1, Math.min(16, Math.floor(files / 16)));
 
-type RunMessage = { run: number; packed: PackedCollector } | { done: true };
-type Job = { files: InputPath[]; runFiles: number; next: Int32Array };
+type RunReply =
+  | { run: number; packed: PackedCollector }
+  | { run: number; rest: Omit<Collector, 'recordsByReport'>; figures: RunFigures };
+type RunMessage = RunReply | { done: true };
+/**
+ * 'figures': each thread adds up the runs it reads (`figuresOf`) and sends that, keeping no record; 'records':
+ * every run is sent with its records (the per-record formats).
+ */
+type Mode = 'figures' | 'records';
+type Job = { files: InputPath[]; runFiles: number; next: Int32Array; mode: Mode };
 
 /**
  * The second thread, started before the folder is walked when an operand is a folder: starting Node and compiling
@@ -83,15 +93,12 @@ class SecondThread {
     });
   }
 
-  /** Runs of files taken from the shared counter; each arrives in `runs`. Settles when it has no more to take. */
-  take(job: Job, runs: (Collector | undefined)[]): Promise<void> {
+  /** Runs of files taken from the shared counter; each arrives in `onRun`. Settles when it has no more to take. */
+  take(job: Job, onRun: (m: RunReply) => void): Promise<void> {
     const w = this.#worker;
     w.ref();
     const done = new Promise<void>((resolve) => {
-      w.on('message', (m: RunMessage) => {
-        if ('done' in m) resolve();
-        else runs[m.run] = unpackCollector(m.packed);
-      });
+      w.on('message', (m: RunMessage) => ('done' in m ? resolve() : onRun(m)));
     });
     w.postMessage(job);
     return Promise.race([done, this.#failed]).finally(() => this.stop());
@@ -102,27 +109,59 @@ class SecondThread {
   }
 }
 
+type Collected = { result: DmarcResult } | { overview: DmarcOverview; figures: RunFigures };
+
+/**
+ * Reads the files, on two threads when the folder is big. In 'figures' mode the summary is built from what each
+ * run adds up to, and records cross between the threads only when copies of a report must be compared.
+ */
 async function collect(
   ctx: RunContext,
   paths: InputPath[],
   second: SecondThread | undefined,
-): Promise<Collector> {
+  mode: Mode,
+): Promise<Collected> {
   if (!second || paths.length < PARALLEL_MIN_FILES || paths.some((f) => f.stdin)) {
     second?.stop();
-    return collectFiles(ctx.lazy(paths));
+    return { result: summarise(await collectFiles(ctx.lazy(paths))) };
   }
   const size = runFiles(paths.length);
   const count = Math.ceil(paths.length / size);
-  const runs: (Collector | undefined)[] = new Array(count);
+  const lazyRun = (k: number) => ctx.lazy(paths.slice(k * size, (k + 1) * size));
+  // Per run: its collector (without records when it came as figures), and in 'figures' mode its figures.
+  const runs: (Omit<Collector, 'recordsByReport'> & Partial<Pick<Collector, 'recordsByReport'>>)[] =
+    new Array(count);
+  const figures: RunFigures[] = new Array(count);
+  const classifier = new SenderClassifier();
+  const read = async (k: number) => {
+    const c = await collectFiles(lazyRun(k));
+    if (mode === 'records') runs[k] = c;
+    else {
+      figures[k] = figuresOf(c, classifier);
+      const { recordsByReport: _records, ...rest } = c;
+      runs[k] = rest;
+    }
+  };
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const taking = second.take({ files: paths, runFiles: size, next }, runs);
+  const taking = second.take({ files: paths, runFiles: size, next, mode }, (m) => {
+    if ('packed' in m) runs[m.run] = unpackCollector(m.packed);
+    else {
+      runs[m.run] = m.rest;
+      figures[m.run] = m.figures;
+    }
+  });
   taking.catch(() => {});
-  const run = (k: number) => collectFiles(ctx.lazy(paths.slice(k * size, (k + 1) * size)));
-  for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) runs[k] = await run(k);
+  for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) await read(k);
   // A thread that fails leaves nothing to chance: the runs it took and did not deliver are read here.
   await taking.catch(() => {});
-  for (let k = 0; k < count; k++) runs[k] ??= await run(k);
-  return mergeCollectors(runs as Collector[]);
+  for (let k = 0; k < count; k++) if (!runs[k]) await read(k);
+  if (mode === 'figures') {
+    const summed = await summariseRuns(runs, figures, (k) => collectFiles(lazyRun(k)), classifier);
+    if (summed) return summed;
+    // Totals past exact counting: every record is read, and the largest reports are rejected as usual.
+    for (let k = 0; k < count; k++) runs[k] = await collectFiles(lazyRun(k));
+  }
+  return { result: summarise(mergeCollectors(runs as Collector[])) };
 }
 
 export async function run(ctx: RunContext): Promise<void> {
@@ -146,13 +185,20 @@ async function analyse(ctx: RunContext, second: SecondThread | undefined): Promi
   if (kind !== 'aggregate' && ctx.format !== 'ndjson' && ctx.format !== 'csv')
     ctx.usage('--kind works only with --ndjson or --csv');
   const ipTable = cliIpTable();
-  const result = summarise(await collect(ctx, paths, second));
-  await enrichCli(result, ipTable);
-  ctx.report(result.issues);
-  if (result.files.some((f) => f.status === 'rejected')) ctx.fail();
-  if (ctx.format === 'json') ctx.out.json(toJson(result));
-  else if (kind !== 'aggregate') ctx.out.raw(kindText(result, ctx.format as 'ndjson' | 'csv', kind));
-  else if (ctx.format === 'csv') ctx.out.raw(recordsCsv(result));
-  else if (ctx.format === 'ndjson') ctx.out.raw(toNdjson(result));
-  else ctx.out.text(textSummary(result));
+  // The text and JSON summaries need no record one by one; CSV and NDJSON list them.
+  const perRecord = ctx.format === 'csv' || ctx.format === 'ndjson';
+  const collected = await collect(ctx, paths, second, perRecord ? 'records' : 'figures');
+  const summary = 'result' in collected ? collected.result : collected.overview;
+  await enrichCli(summary, ipTable, 'figures' in collected ? collected.figures : undefined);
+  ctx.report(summary.issues);
+  if (summary.files.some((f) => f.status === 'rejected')) ctx.fail();
+  if (ctx.format === 'json') ctx.out.json(toJson(summary));
+  else if (!perRecord) ctx.out.text(textSummary(summary));
+  else {
+    // 'records' mode always gives the whole result.
+    const result = (collected as { result: DmarcResult }).result;
+    if (kind !== 'aggregate') ctx.out.raw(kindText(result, ctx.format as 'ndjson' | 'csv', kind));
+    else if (ctx.format === 'csv') ctx.out.raw(recordsCsv(result));
+    else ctx.out.raw(toNdjson(result));
+  }
 }

@@ -17,13 +17,18 @@ import {
   buildTotals,
   dedupe,
   perDay,
+  reportKey,
+  senderRows,
 } from './aggregate.ts';
+import { figuresOf, joinFigures, type RunFigures } from './figures.ts';
+import type { SenderClassifier } from './senders.ts';
 import { failureKey, parseHeaderLines, readFailureReport, type FailureDraft } from './failure.ts';
 import { parseAggregateBytes, type XmlReader } from './parse.ts';
 import { looksLikeTlsReport, readTlsReport } from './tls.ts';
 import type {
   AggregateReport,
   DmarcIssue,
+  DmarcOverview,
   DmarcRecord,
   DmarcResult,
   FailureReport,
@@ -561,17 +566,20 @@ function otherTotals(c: Collector): OtherTotals {
   };
 }
 
-/** From collected reports to everything the views show. */
-export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEGER): DmarcResult {
+/**
+ * The report-level half of summarising: totals past exact counting rejected, copies marked (each with its
+ * warning), failure and TLS reports counted. Returns the aggregate reports to count.
+ */
+function countReports(
+  c: Collector,
+  maxTotalMessages: number,
+  recordsOf: (report: number) => DmarcRecord[] = (i) => c.recordsByReport[i]!,
+): { unique: number[]; other: OtherTotals } {
   capTotal(c, maxTotalMessages);
   const other = otherTotals(c);
-  const unique = dedupe(
-    c.reports,
-    c.verdictOfReport.map((v) => c.files[v]!.warnings.length),
-  );
+  const unique = dedupeReports(c);
   const keys = new Map<number, string>();
-  const keyOf = (i: number) =>
-    keys.get(i) ?? keys.set(i, contentKey(c.recordsByReport[i]!, c.reports[i]!)).get(i)!;
+  const keyOf = (i: number) => keys.get(i) ?? keys.set(i, contentKey(recordsOf(i), c.reports[i]!)).get(i)!;
   for (let i = 0; i < c.reports.length; i++) {
     const r = c.reports[i]!;
     if (r.duplicateOf === -1) continue;
@@ -588,6 +596,32 @@ export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEG
     };
     c.files[c.verdictOfReport[i]!] = verdictFrom(v.path, v.input, [...v.issues, issue], v.reports);
   }
+  return { unique, other };
+}
+
+const dedupeReports = (c: Collector) =>
+  dedupe(
+    c.reports,
+    c.verdictOfReport.map((v) => c.files[v]!.warnings.length),
+  );
+
+/** What a result says about its reports, apart from their records. */
+function reportViews(c: Collector, unique: number[], other: OtherTotals) {
+  return {
+    verdict: runVerdict(c.files, unique.length + other.failureReports + other.tlsReports),
+    files: c.files,
+    reports: c.reports,
+    failureReports: c.failureReports,
+    tlsReports: c.tlsReports,
+    days: perDay(c.reports, unique),
+    reporters: buildReporters(c.reports, unique),
+    issues: c.files.flatMap((f) => f.issues),
+  };
+}
+
+/** From collected reports to everything the views show. */
+export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEGER): DmarcResult {
+  const { unique, other } = countReports(c, maxTotalMessages);
   const records: DmarcRecord[] = [];
   for (const i of unique) {
     for (const r of c.recordsByReport[i]!) {
@@ -597,21 +631,69 @@ export function summarise(c: Collector, maxTotalMessages = Number.MAX_SAFE_INTEG
   }
   const senders = buildSenders(c.reports, records);
   return {
-    verdict: runVerdict(c.files, unique.length + other.failureReports + other.tlsReports),
-    files: c.files,
-    reports: c.reports,
+    ...reportViews(c, unique, other),
     records,
     totals: { ...buildTotals(c.files, c.reports, unique, records), ...other },
-    failureReports: c.failureReports,
-    tlsReports: c.tlsReports,
-    days: perDay(c.reports, unique),
     senders,
     domains: buildDomains(c.reports, records),
-    reporters: buildReporters(c.reports, unique),
     dispositions: buildDispositions(records),
     readiness: buildReadiness(c.reports, unique, records, senders),
-    issues: c.files.flatMap((f) => f.issues),
   };
+}
+
+/**
+ * The overview of collected reports from what each run of files added up to (`figuresOf`), in run order: the same
+ * as summarising all their records, which neither thread keeps. `runs` are the runs' collectors without records.
+ * Where two reports are copies of one, the runs holding them are read again (`reread`): the kept copy is compared
+ * with the others record by record, and those runs are added up again without the copies dropped. Undefined when
+ * the totals would pass exact counting (a forgery), or a file changed between two readings: that takes the records
+ * of every report (`summarise`).
+ */
+export async function summariseRuns(
+  runs: readonly Omit<Collector, 'recordsByReport'>[],
+  figures: RunFigures[],
+  reread: (run: number) => Promise<Collector>,
+  classifier: Pick<SenderClassifier, 'identify' | 'forgetOrganisations'>,
+  maxTotalMessages = Number.MAX_SAFE_INTEGER,
+): Promise<{ overview: DmarcOverview; figures: RunFigures } | undefined> {
+  const c = mergeCollectors(runs.map((r) => ({ ...r, recordsByReport: r.reports.map(() => []) })));
+  let sum = 0;
+  for (const r of c.reports) sum += r.messages;
+  if (sum > maxTotalMessages) return undefined;
+  const seen = new Map<string, number>();
+  const copies = new Set<number>();
+  c.reports.forEach((r, i) => {
+    const key = reportKey(r);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else copies.add(first).add(i);
+  });
+  const records = new Map<number, DmarcRecord[]>();
+  if (copies.size) {
+    const counted = new Set(dedupeReports(c));
+    for (let k = 0, offset = 0; k < runs.length; offset += runs[k]!.reports.length, k++) {
+      const n = runs[k]!.reports.length;
+      let holdsCopy = false;
+      for (let i = offset; i < offset + n && !holdsCopy; i++) holdsCopy = copies.has(i);
+      if (!holdsCopy) continue;
+      const again = await reread(k);
+      // A file changed since it was read: leave it to a reading of every record.
+      if (again.reports.length !== n) return undefined;
+      const at = offset;
+      again.recordsByReport.forEach((list, i) => records.set(at + i, list));
+      figures[k] = figuresOf(again, classifier, (i) => counted.has(at + i));
+    }
+  }
+  const { unique, other } = countReports(c, maxTotalMessages, (i) => records.get(i) ?? []);
+  const all = joinFigures(figures);
+  const senders = senderRows(all.senders.values());
+  const overview: DmarcOverview = {
+    ...reportViews(c, unique, other),
+    totals: { ...buildTotals(c.files, c.reports, unique, all.sums), ...other },
+    senders,
+    readiness: buildReadiness(c.reports, unique, all.failing, senders),
+  };
+  return { overview, figures: all };
 }
 
 /** Undoes what a file that failed half-way had added: its figures must not count without its verdict. */

@@ -1,6 +1,6 @@
 import { recordsToCsv, toCsv, type CsvCell } from '../../lib/csv/write.ts';
 import { failureNdjson, humanTime, isoTime, tlsNdjson, toNdjson } from './ndjson.ts';
-import type { DmarcResult, FileStatus } from './types.ts';
+import type { DmarcOverview, DmarcResult, FileStatus } from './types.ts';
 import { networkOf, senderNetworks, type CountryRow } from './enrich/group.ts';
 
 /** The documented JSON of `hybrid-toolbox dmarc --json` (and the page's JSON download). Field names are stable. */
@@ -82,7 +82,7 @@ export interface DmarcJson {
   }[];
 }
 
-export function toJson(result: DmarcResult): DmarcJson {
+export function toJson(result: DmarcOverview): DmarcJson {
   const t = result.totals;
   return {
     verdict: { ...result.verdict },
@@ -501,7 +501,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 const ymd = (s: number | null) => (s === null ? '–' : isoTime(s)!.slice(0, 10));
 
 /** One line each for failure and TLS reports, for the CLI's text summary. */
-export function otherKindsSummary(result: DmarcResult): [string, string] {
+export function otherKindsSummary(result: DmarcOverview): [string, string] {
   const t = result.totals;
   const failures = result.failureReports.filter((r) => r.duplicateOf === -1);
   let first: number | null = null;

@@ -66,7 +66,9 @@ describe('fastScanXml', () => {
     ].join('');
     expect(agrees(doc)).toBe(true);
     // Runs between elements: an indent, an indent then a value, an indent too long to keep, a tab after a line end.
-    expect(agrees(`<a>\n  <b>\n   v</b>\n${' '.repeat(80)}<c/>\n \t<d/>\n\n<e/>\n   &amp;<f/>\n</a>`)).toBe(true);
+    expect(agrees(`<a>\n  <b>\n   v</b>\n${' '.repeat(80)}<c/>\n \t<d/>\n\n<e/>\n   &amp;<f/>\n</a>`)).toBe(
+      true,
+    );
     expect(agrees('<a/>')).toBe(true);
     expect(agrees('<a></a>\n')).toBe(true);
   });

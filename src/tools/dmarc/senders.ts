@@ -154,6 +154,16 @@ export class SenderClassifier {
     return hit;
   }
 
+  /**
+   * Forgets the organisations' identities (kept apart from the caches of IPs and domains, which depend on nothing
+   * but the address or domain): an organisation's identity says which record it was first seen in, so a run of
+   * records classified on its own starts afresh.
+   */
+  forgetOrganisations(): void {
+    this.#own.clear();
+    this.#other.clear();
+  }
+
   identify(r: DmarcRecord): SenderIdentity {
     let byIp = this.#byIp.get(r.sourceIp);
     if (byIp === undefined) {

@@ -389,3 +389,9 @@ export interface DmarcResult {
   /** The source IPs' networks and countries (enrich/), when an IP table was loaded. */
   network?: NetworkSummary;
 }
+
+/**
+ * A result without its per-record detail (the records, and the views built only from them): what the CLI's text
+ * and JSON summaries print, and what two threads can build from figures each adds up on its own.
+ */
+export type DmarcOverview = Omit<DmarcResult, 'records' | 'domains' | 'dispositions'>;

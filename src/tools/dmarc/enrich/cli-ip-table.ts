@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { DmarcResult } from '../types.ts';
-import { enrichResult } from './group.ts';
+import type { RunFigures } from '../figures.ts';
+import type { DmarcOverview, DmarcResult } from '../types.ts';
+import { enrichOverview, enrichResult } from './group.ts';
 import { IpTable } from './lookup.ts';
 
 type Loaded = { table: IpTable; problem?: undefined } | { table?: undefined; problem: string };
@@ -38,10 +39,19 @@ export async function cliIpTable(): Promise<Loaded> {
   }
 }
 
-/** Adds networks and countries to a CLI result (none when it has no records), or the reason there are none. */
-export async function enrichCli(result: DmarcResult, loading: Promise<Loaded>): Promise<void> {
-  if (result.records.length === 0) return;
+/**
+ * Adds networks and countries to a CLI result (none when it has no records), or the reason there are none. An
+ * overview built from figures brings the figures the enrichment needs (`figuresOf`).
+ */
+export async function enrichCli(
+  result: DmarcResult | DmarcOverview,
+  loading: Promise<Loaded>,
+  figures?: Pick<RunFigures, 'ips' | 'unknown'>,
+): Promise<void> {
+  if (result.totals.records === 0) return;
   const loaded = await loading;
-  if (loaded.table) enrichResult(result, loaded.table);
-  else result.network = { date: '', ips: 0, ipsKnown: 0, countries: [], problem: loaded.problem };
+  if (!loaded.table)
+    result.network = { date: '', ips: 0, ipsKnown: 0, countries: [], problem: loaded.problem };
+  else if (figures) enrichOverview(result, loaded.table, figures.ips, figures.unknown);
+  else enrichResult(result as DmarcResult, loaded.table);
 }

@@ -1,6 +1,6 @@
 import { buildDomains, buildSenders } from '../aggregate.ts';
 import { UNKNOWN_SENDER, type SenderIdentity } from '../senders.ts';
-import type { DmarcRecord, DmarcResult, SenderRow } from '../types.ts';
+import type { AggregateReport, DmarcOverview, DmarcRecord, DmarcResult, SenderRow } from '../types.ts';
 import { networkLabel, type IpTable, type Network } from './lookup.ts';
 
 export interface CountryRow {
@@ -36,7 +36,7 @@ export function networkOf(result: object, ip: string): Network | undefined {
 }
 
 /** The distinct networks of a sender's IPs, most IPs first. */
-export function senderNetworks(result: DmarcResult, sender: SenderRow): (Network & { ips: number })[] {
+export function senderNetworks(result: DmarcOverview, sender: SenderRow): (Network & { ips: number })[] {
   const counts = new Map<Network, number>();
   for (const ip of sender.ips) {
     const n = networkOf(result, ip);
@@ -45,20 +45,39 @@ export function senderNetworks(result: DmarcResult, sender: SenderRow): (Network
   return [...counts].map(([n, ips]) => ({ ...n, ips })).sort((a, b) => b.ips - a.ips || a.asn - b.asn);
 }
 
-/**
- * Adds the networks of the source IPs to a result: each distinct IP is looked up once; the "Unknown" sender is
- * split by the network holding its addresses ("AS8075 Microsoft Corporation"; addresses no network holds stay
- * "Unknown"), and messages are counted per country. Identities, counts and verdicts are otherwise unchanged.
- */
-export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummary {
+/** Messages and DMARC passes per source IP, first seen first: what the networks and countries are counted from. */
+export type IpFigures = Map<string, { messages: number; dmarcPass: number }>;
+
+export function addToIps(ips: IpFigures, r: DmarcRecord): void {
+  let f = ips.get(r.sourceIp);
+  if (!f) ips.set(r.sourceIp, (f = { messages: 0, dmarcPass: 0 }));
+  f.messages += r.count;
+  if (r.isDmarcPass) f.dmarcPass += r.count;
+}
+
+export function mergeIps(into: IpFigures, from: IpFigures): void {
+  for (const [ip, b] of from) {
+    const a = into.get(ip);
+    if (!a) into.set(ip, b);
+    else {
+      a.messages += b.messages;
+      a.dmarcPass += b.dmarcPass;
+    }
+  }
+}
+
+/** The network of each IP (looked up once) and the figures per country. */
+function lookUp(
+  ips: IpFigures,
+  table: IpTable,
+): { networks: Map<string, Network | null>; summary: NetworkSummary } {
   const networks = new Map<string, Network | null>();
   const byCountry = new Map<string, CountryRow & { ipSet: Set<string>; netSet: Set<number> }>();
-  for (const r of result.records) {
-    let n = networks.get(r.sourceIp);
-    if (n === undefined) {
-      n = table.lookup(r.sourceIp) ?? null;
-      networks.set(r.sourceIp, n);
-    }
+  let ipsKnown = 0;
+  for (const [ip, f] of ips) {
+    const n = table.lookup(ip) ?? null;
+    networks.set(ip, n);
+    if (n) ipsKnown++;
     const cc = n?.country ?? '';
     let row = byCountry.get(cc);
     if (!row) {
@@ -73,15 +92,11 @@ export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummar
       };
       byCountry.set(cc, row);
     }
-    row.messages += r.count;
-    if (r.isDmarcPass) row.dmarcPass += r.count;
-    row.ipSet.add(r.sourceIp);
+    row.messages += f.messages;
+    row.dmarcPass += f.dmarcPass;
+    row.ipSet.add(ip);
     if (n) row.netSet.add(n.asn);
   }
-  networksOf.set(result, networks);
-  splitUnknown(result, networks, table.date);
-  let ipsKnown = 0;
-  for (const n of networks.values()) if (n) ipsKnown++;
   const summary: NetworkSummary = {
     date: table.date,
     ips: networks.size,
@@ -90,22 +105,90 @@ export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummar
       .map(({ ipSet, netSet, ...row }) => ({ ...row, ips: ipSet.size, networks: netSet.size }))
       .sort((a, b) => b.messages - a.messages || a.country.localeCompare(b.country)),
   };
+  return { networks, summary };
+}
+
+/**
+ * Adds the networks of the source IPs to a result: each distinct IP is looked up once; the "Unknown" sender is
+ * split by the network holding its addresses ("AS8075 Microsoft Corporation"; addresses no network holds stay
+ * "Unknown"), and messages are counted per country. Identities, counts and verdicts are otherwise unchanged.
+ */
+export function enrichResult(result: DmarcResult, table: IpTable): NetworkSummary {
+  const ips: IpFigures = new Map();
+  for (const r of result.records) addToIps(ips, r);
+  const { networks, summary } = lookUp(ips, table);
+  networksOf.set(result, networks);
+  const u = unknownSender(result.senders);
+  if (u !== -1) {
+    const records = result.records;
+    const subset: DmarcRecord[] = [];
+    // Which records were Unknown, by position: the split renumbers their `sender`.
+    const wasUnknown = new Uint8Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      if (records[i]!.sender !== u) continue;
+      wasUnknown[i] = 1;
+      subset.push(records[i]!);
+    }
+    const { senders, oldTo, newTo } = splitUnknown(
+      result.reports,
+      result.senders,
+      u,
+      subset,
+      networks,
+      table.date,
+    );
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      r.sender = wasUnknown[i] ? newTo[r.sender]! : oldTo[r.sender]!;
+    }
+    result.senders = senders;
+    result.domains = buildDomains(result.reports, result.records);
+  }
   result.network = summary;
   return summary;
 }
 
-function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>, date: string): void {
-  const u = result.senders.findIndex((s) => s.kind === 'unknown' && s.name === UNKNOWN_SENDER.name);
-  if (u === -1) return;
-  const records = result.records;
-  const subset: DmarcRecord[] = [];
-  // Which records were Unknown, by position: buildSenders below renumbers their `sender`.
-  const wasUnknown = new Uint8Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    if (records[i]!.sender !== u) continue;
-    wasUnknown[i] = 1;
-    subset.push(records[i]!);
-  }
+/**
+ * The same enrichment for an overview built from figures rather than records (the CLI's two threads): `ips` are
+ * the figures of every counted record, `unknown` the records of the Unknown sender (their `report` an index into
+ * `overview.reports`).
+ */
+export function enrichOverview(
+  overview: DmarcOverview,
+  table: IpTable,
+  ips: IpFigures,
+  unknown: DmarcRecord[],
+): void {
+  const { networks, summary } = lookUp(ips, table);
+  networksOf.set(overview, networks);
+  const u = unknownSender(overview.senders);
+  if (u !== -1)
+    overview.senders = splitUnknown(
+      overview.reports,
+      overview.senders,
+      u,
+      unknown,
+      networks,
+      table.date,
+    ).senders;
+  overview.network = summary;
+}
+
+const unknownSender = (senders: SenderRow[]) =>
+  senders.findIndex((s) => s.kind === 'unknown' && s.name === UNKNOWN_SENDER.name);
+
+/**
+ * The senders with Unknown (`u`) replaced by one sender per network of its records' addresses; `oldTo` and `newTo`
+ * map the old ids and the ids `subset`'s records were given to the new ones.
+ */
+function splitUnknown(
+  reports: AggregateReport[],
+  before: SenderRow[],
+  u: number,
+  subset: DmarcRecord[],
+  networks: Map<string, Network | null>,
+  date: string,
+): { senders: SenderRow[]; oldTo: Int32Array; newTo: Int32Array } {
   const identities = new Map<number, SenderIdentity>();
   const identify = (r: DmarcRecord): SenderIdentity => {
     const n = networks.get(r.sourceIp);
@@ -124,22 +207,17 @@ function splitUnknown(result: DmarcResult, networks: Map<string, Network | null>
     }
     return who;
   };
-  // The subset's records get indexes into `parts` here; every record is given its final index below.
-  const parts = buildSenders(result.reports, subset, { identify });
+  // The subset's records get indexes into `parts` here; the caller gives every record its final index.
+  const parts = buildSenders(reports, subset, { identify });
   const rows = [
-    ...result.senders.filter((_, i) => i !== u).map((s) => ({ s, from: 'old' as const, at: s.id })),
+    ...before.filter((_, i) => i !== u).map((s) => ({ s, from: 'old' as const, at: s.id })),
     ...parts.map((s, at) => ({ s, from: 'new' as const, at })),
   ].sort((a, b) => b.s.messages - a.s.messages || a.s.name.localeCompare(b.s.name));
-  const oldTo = new Int32Array(result.senders.length).fill(-1);
+  const oldTo = new Int32Array(before.length).fill(-1);
   const newTo = new Int32Array(parts.length);
   rows.forEach((x, id) => {
     if (x.from === 'old') oldTo[x.at] = id;
     else newTo[x.at] = id;
   });
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    r.sender = wasUnknown[i] ? newTo[r.sender]! : oldTo[r.sender]!;
-  }
-  result.senders = rows.map((x, id) => ({ ...x.s, id }));
-  result.domains = buildDomains(result.reports, result.records);
+  return { senders: rows.map((x, id) => ({ ...x.s, id })), oldTo, newTo };
 }
