@@ -65,6 +65,14 @@ export function dayOf(seconds: number): string {
  */
 export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[] {
   const days = new Map<string, DayPoint>();
+  // Thousands of reports fall on a few hundred days: each day's name is made once.
+  const names = new Map<number, string>();
+  const dayName = (seconds: number) => {
+    const d = Math.floor(seconds / DAY);
+    let name = names.get(d);
+    if (name === undefined) names.set(d, (name = dayOf(d * DAY)));
+    return name;
+  };
   const add = (day: string, messages: number, pass: number) => {
     const p = days.get(day) ?? days.set(day, { day, messages: 0, dmarcPass: 0 }).get(day)!;
     p.messages += messages;
@@ -76,12 +84,12 @@ export function perDay(reports: AggregateReport[], unique: number[]): DayPoint[]
     const end = r.end ?? r.begin;
     const length = end - r.begin;
     if (length <= 0 || length > 3660 * DAY) {
-      add(dayOf(r.begin), r.messages, r.dmarcPass);
+      add(dayName(r.begin), r.messages, r.dmarcPass);
       continue;
     }
     for (let start = Math.floor(r.begin / DAY) * DAY; start < end; start += DAY) {
       const share = (Math.min(end, start + DAY) - Math.max(r.begin, start)) / length;
-      if (share > 0) add(dayOf(start), r.messages * share, r.dmarcPass * share);
+      if (share > 0) add(dayName(start), r.messages * share, r.dmarcPass * share);
     }
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
