@@ -164,7 +164,7 @@ describe('a verdict for every input file and member', () => {
       [
         'logo.png',
         'rejected',
-        'logo.png is a PNG image, not a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+        'logo.png is a PNG image, not a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file).',
       ],
       [
         'feed.xml',

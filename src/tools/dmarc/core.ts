@@ -60,7 +60,9 @@ export interface DmarcOptions extends RunOptions {
   maxTotalMessages?: number;
 }
 
-const EXPECTED = 'a DMARC aggregate report (XML, zip, gzip or a saved mail)';
+/** The tool reads three kinds of report, each as sent or packed: the messages name all of them. */
+const EXPECTED =
+  'a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file)';
 
 const ADVICE: Partial<Record<BinaryKind, string>> = {
   ole: 'An Outlook message (.msg) cannot be read here: save the report attachment itself (.zip, .gz or .xml), or the mail as .eml, and drop that.',
@@ -378,18 +380,22 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
               c.tlsReports.push(tls.report);
             }
             c.files.push(verdictFrom(item.path, name, [...item.issues, ...tls.issues], 0));
-          } else if (top) wrongFile(item.path, 'This is JSON, not a DMARC aggregate report (those are XML).');
+          } else if (top)
+            wrongFile(
+              item.path,
+              'This is JSON, but not an SMTP TLS report (RFC 8460: organization-name, date-range, policies); DMARC aggregate reports are XML.',
+            );
           else
             skip(
               item.path,
               'not-aggregate-report',
-              'JSON, not a DMARC aggregate report (those are XML): skipped.',
+              'JSON, but not an SMTP TLS report (DMARC aggregate reports are XML): skipped.',
             );
         } else if (kind === 'other') {
           if (top)
             wrongFile(
               item.path,
-              `Not a DMARC aggregate report: this is text that is neither XML, zip, gzip nor a saved mail; expected ${EXPECTED}.`,
+              `Not a DMARC report: this is text that is neither XML, JSON, zip, gzip nor a saved mail; expected ${EXPECTED}.`,
             );
           else
             skip(

@@ -300,34 +300,40 @@ describe('unusable input', () => {
       [
         'empty.xml',
         'rejected',
-        'empty.xml is empty: expected a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+        'empty.xml is empty: expected a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file).',
       ],
       [
         'blank.xml',
         'rejected',
-        'blank.xml is empty (only white space): expected a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+        'blank.xml is empty (only white space): expected a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file).',
       ],
       [
         'shot.xml',
         'rejected',
-        'shot.xml is a PNG image, not a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+        'shot.xml is a PNG image, not a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file).',
       ],
       [
         'report.pdf.xml',
         'rejected',
-        'report.pdf.xml is a PDF document, not a DMARC aggregate report (XML, zip, gzip or a saved mail).',
+        'report.pdf.xml is a PDF document, not a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file).',
       ],
       [
         'report.xml',
         'rejected',
-        expect.stringMatching(/^report\.xml is an Excel workbook \(\.xlsx\), not a DMARC aggregate report/),
+        expect.stringMatching(
+          /^report\.xml is an Excel workbook \(\.xlsx\), not a DMARC report \(aggregate XML/,
+        ),
       ],
       [
         'export.csv',
         'rejected',
-        expect.stringMatching(/^Not a DMARC aggregate report: this is text that is neither XML/),
+        expect.stringMatching(/^Not a DMARC report: this is text that is neither XML, JSON/),
       ],
-      ['data.json', 'rejected', 'This is JSON, not a DMARC aggregate report (those are XML).'],
+      [
+        'data.json',
+        'rejected',
+        'This is JSON, but not an SMTP TLS report (RFC 8460: organization-name, date-range, policies); DMARC aggregate reports are XML.',
+      ],
       [
         'users.xml',
         'rejected',
@@ -345,8 +351,8 @@ describe('unusable input', () => {
       { name: 'r.xlsx', bytes: xlsxBytes() },
     ]);
     expect(r.files.map((f) => f.reason)).toEqual([
-      'Report.msg is an old Office document (.xls/.doc) or Outlook .msg, not a DMARC aggregate report (XML, zip, gzip or a saved mail). An Outlook message (.msg) cannot be read here: save the report attachment itself (.zip, .gz or .xml), or the mail as .eml, and drop that.',
-      'r.xlsx is an Excel workbook (.xlsx), not a DMARC aggregate report (XML, zip, gzip or a saved mail). Drop the reports themselves (.xml, .zip, .gz or saved mails), not a workbook made from them.',
+      'Report.msg is an old Office document (.xls/.doc) or Outlook .msg, not a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file). An Outlook message (.msg) cannot be read here: save the report attachment itself (.zip, .gz or .xml), or the mail as .eml, and drop that.',
+      'r.xlsx is an Excel workbook (.xlsx), not a DMARC report (aggregate XML, SMTP TLS JSON or a failure report mail; as sent, zipped, gzipped or in a mailbox file). Drop the reports themselves (.xml, .zip, .gz or saved mails), not a workbook made from them.',
     ]);
   });
 
