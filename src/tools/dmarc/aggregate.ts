@@ -475,15 +475,8 @@ export function buildReadiness(
     if (weakest === '' || STRICTNESS[p]! < STRICTNESS[weakest]!) weakest = p;
     if (p !== 'none' && /^\d+$/.test(pct) && Number(pct) < enforcedPct) enforcedPct = Number(pct);
   }
-  const {
-    messages,
-    failing,
-    failingKnown,
-    failingAuthenticated,
-    failingUnknown,
-    failingOverridden,
-    legitBlocked,
-  } = sums;
+  const { legitBlocked, ...figures } = sums;
+  const { messages, failingKnown, failingAuthenticated, failingUnknown, failingOverridden } = figures;
   const legitFailing = failingKnown + failingAuthenticated;
   const share = messages ? legitFailing / messages : 0;
   const pct = (n: number) => `${((100 * n) / Math.max(messages, 1)).toFixed(1)}%`;
@@ -535,12 +528,7 @@ export function buildReadiness(
   return {
     currentPolicy,
     weakestPolicy: weakest,
-    messages,
-    failing,
-    failingKnown,
-    failingAuthenticated,
-    failingUnknown,
-    failingOverridden,
+    ...figures,
     verdict,
     isEnforcing,
     advice,

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyse } from './core.ts';
 import type { DmarcResult } from './types.ts';
+import { DMARC_CORPUS, isDmarcCorpusPresent, listCorpusFiles } from '../../../tests/support/dmarc-corpus.ts';
 
 /*
  * The public corpus beside the repository (../shared/fixtures/dmarc/real, see its SOURCES.md). Reference counts
@@ -10,17 +11,9 @@ import type { DmarcResult } from './types.ts';
  * 17,727 DMARC passes over unique reports; 36 files cannot be read as they are, 5 are failure reports.
  * Nothing of the 36 is recovered on purpose.
  */
-const ROOT = resolve(import.meta.dirname, '../../../../shared/fixtures/dmarc/real');
-const isPresent = existsSync(join(ROOT, 'SOURCES.md'));
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? listFiles(path) : name === 'SOURCES.md' ? [] : [path];
-    });
-}
+const ROOT = DMARC_CORPUS;
+const isPresent = isDmarcCorpusPresent;
+const listFiles = listCorpusFiles;
 
 // Where ../shared is missing the suite is left out, and says so: a silent skip would read as a pass.
 if (!isPresent)

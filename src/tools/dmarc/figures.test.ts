@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ipTableBytes } from '../../../scripts/build-ip-tables.mjs';
@@ -14,26 +14,20 @@ import { generateReports } from './generate.ts';
 import { generateFailureReports, generateTlsReports } from './generate-kinds.ts';
 import { SenderClassifier } from './senders.ts';
 import type { DmarcOverview, DmarcResult } from './types.ts';
+import { DMARC_CORPUS, isDmarcCorpusPresent, listCorpusFiles } from '../../../tests/support/dmarc-corpus.ts';
 
 let table: IpTable;
 beforeAll(async () => {
   table = IpTable.read(await gunzip(ipTableBytes()));
 });
 
-const ROOT = resolve(import.meta.dirname, '../../../../shared/fixtures/dmarc/real');
-function listFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? listFiles(path) : name === 'SOURCES.md' ? [] : [path];
-    });
-}
-
 /** The real corpus, copies of reports included. */
 function realFiles(): NamedBytes[] {
-  if (!existsSync(ROOT)) return [];
-  return listFiles(ROOT).map((p) => ({ name: relative(ROOT, p), bytes: new Uint8Array(readFileSync(p)) }));
+  if (!isDmarcCorpusPresent) return [];
+  return listCorpusFiles().map((p) => ({
+    name: relative(DMARC_CORPUS, p),
+    bytes: new Uint8Array(readFileSync(p)),
+  }));
 }
 
 const lazy = (files: NamedBytes[]) => files.map((f) => ({ name: f.name, read: () => f.bytes }));
