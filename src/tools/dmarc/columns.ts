@@ -15,6 +15,14 @@ export function percent(part: number, whole: number): number | null {
   return p;
 }
 const showPercent = (v: unknown) => (v === null || v === undefined ? '–' : `${v} %`);
+/** A share in one-decimal percent: the number in the CSV, "12.5 %" (or "–" when there is no whole) on screen. */
+const percentColumn = <T>(id: string, header: string, share: (row: T) => number | null): Column<T> => ({
+  id,
+  header,
+  value: share,
+  numeric: true,
+  format: showPercent,
+});
 export const day = (seconds: number | null): string =>
   seconds === null ? '' : new Date(seconds * 1000).toISOString().slice(0, 10);
 
@@ -28,28 +36,10 @@ export const senderColumns: Column<SenderRow>[] = [
   { id: 'name', header: 'Sender', value: (s) => s.name, width: '16rem' },
   { id: 'kind', header: 'Kind', value: (s) => KIND[s.kind] },
   { id: 'messages', header: 'Messages', value: (s) => s.messages, numeric: true },
-  {
-    id: 'pass',
-    header: 'DMARC pass',
-    value: (s) => percent(s.dmarcPass, s.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('pass', 'DMARC pass', (s) => percent(s.dmarcPass, s.messages)),
   { id: 'fail', header: 'Failing', value: (s) => s.dmarcFail, numeric: true },
-  {
-    id: 'dkim',
-    header: 'DKIM aligned',
-    value: (s) => percent(s.dkimAligned, s.messages),
-    numeric: true,
-    format: showPercent,
-  },
-  {
-    id: 'spf',
-    header: 'SPF aligned',
-    value: (s) => percent(s.spfAligned, s.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('dkim', 'DKIM aligned', (s) => percent(s.dkimAligned, s.messages)),
+  percentColumn('spf', 'SPF aligned', (s) => percent(s.spfAligned, s.messages)),
   { id: 'ips', header: 'IPs', value: (s) => s.ips.length, numeric: true },
   { id: 'reporters', header: 'Reporters', value: (s) => s.reporters.length, numeric: true },
   {
@@ -68,13 +58,7 @@ export const failingColumns: Column<SenderRow>[] = [
   { id: 'name', header: 'Sender', value: (s) => s.name, width: '16rem' },
   { id: 'kind', header: 'Kind', value: (s) => KIND[s.kind] },
   { id: 'fail', header: 'Failing messages', value: (s) => s.dmarcFail, numeric: true },
-  {
-    id: 'rate',
-    header: 'Of its mail',
-    value: (s) => percent(s.dmarcFail, s.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('rate', 'Of its mail', (s) => percent(s.dmarcFail, s.messages)),
   {
     id: 'overrides',
     header: 'Excused (overrides)',
@@ -91,27 +75,9 @@ export const domainColumns: Column<DomainRow>[] = [
   { id: 'sub', header: 'Subdomain', value: (d) => (d.isSubdomain ? 'yes' : '') },
   { id: 'policy', header: 'Policy', value: (d) => d.policy },
   { id: 'messages', header: 'Messages', value: (d) => d.messages, numeric: true },
-  {
-    id: 'pass',
-    header: 'DMARC pass',
-    value: (d) => percent(d.dmarcPass, d.messages),
-    numeric: true,
-    format: showPercent,
-  },
-  {
-    id: 'dkim',
-    header: 'DKIM aligned',
-    value: (d) => percent(d.dkimAligned, d.messages),
-    numeric: true,
-    format: showPercent,
-  },
-  {
-    id: 'spf',
-    header: 'SPF aligned',
-    value: (d) => percent(d.spfAligned, d.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('pass', 'DMARC pass', (d) => percent(d.dmarcPass, d.messages)),
+  percentColumn('dkim', 'DKIM aligned', (d) => percent(d.dkimAligned, d.messages)),
+  percentColumn('spf', 'SPF aligned', (d) => percent(d.spfAligned, d.messages)),
   { id: 'quarantine', header: 'Quarantined', value: (d) => d.quarantine, numeric: true },
   { id: 'reject', header: 'Rejected', value: (d) => d.reject, numeric: true },
   { id: 'senders', header: 'Senders', value: (d) => d.senders, numeric: true },
@@ -122,13 +88,7 @@ export const reporterColumns: Column<ReporterRow>[] = [
   { id: 'email', header: 'Email', value: (r) => r.email, hidden: true },
   { id: 'reports', header: 'Reports', value: (r) => r.reports, numeric: true },
   { id: 'messages', header: 'Messages', value: (r) => r.messages, numeric: true },
-  {
-    id: 'pass',
-    header: 'DMARC pass',
-    value: (r) => percent(r.dmarcPass, r.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('pass', 'DMARC pass', (r) => percent(r.dmarcPass, r.messages)),
   { id: 'domains', header: 'Domains', value: (r) => r.domains, numeric: true },
   { id: 'first', header: 'First day', value: (r) => day(r.begin) },
   { id: 'last', header: 'Last day', value: (r) => day(r.end) },
@@ -138,13 +98,7 @@ export const dispositionColumns: Column<DispositionRow>[] = [
   { id: 'disposition', header: 'Disposition', value: (d) => d.disposition },
   { id: 'messages', header: 'Messages', value: (d) => d.messages, numeric: true },
   { id: 'records', header: 'Records', value: (d) => d.records, numeric: true },
-  {
-    id: 'pass',
-    header: 'DMARC pass',
-    value: (d) => percent(d.dmarcPass, d.messages),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('pass', 'DMARC pass', (d) => percent(d.dmarcPass, d.messages)),
 ];
 
 const STATUS: Record<FileVerdict['status'], string> = {
@@ -251,13 +205,7 @@ export const tlsPolicyColumns: Column<TlsPolicyRow>[] = [
   { id: 'reports', header: 'Reports', value: (r) => r.reports, numeric: true },
   { id: 'ok', header: 'Successful', value: (r) => r.successful, numeric: true },
   { id: 'failed', header: 'Failed', value: (r) => r.failed, numeric: true },
-  {
-    id: 'rate',
-    header: 'Success',
-    value: (r) => rate(r.successful, r.failed),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('rate', 'Success', (r) => rate(r.successful, r.failed)),
   { id: 'first', header: 'First day', value: (r) => day(r.first) },
   { id: 'last', header: 'Last day', value: (r) => day(r.last) },
 ];
@@ -267,13 +215,7 @@ export const tlsDayColumns: Column<TlsDayRow>[] = [
   { id: 'domain', header: 'Policy domain', value: (r) => r.policyDomain, width: '14rem' },
   { id: 'ok', header: 'Successful', value: (r) => r.successful, numeric: true },
   { id: 'failed', header: 'Failed', value: (r) => r.failed, numeric: true },
-  {
-    id: 'rate',
-    header: 'Success',
-    value: (r) => rate(r.successful, r.failed),
-    numeric: true,
-    format: showPercent,
-  },
+  percentColumn('rate', 'Success', (r) => rate(r.successful, r.failed)),
 ];
 
 export const tlsResultColumns: Column<TlsResultRow>[] = [
