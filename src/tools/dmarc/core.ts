@@ -395,7 +395,7 @@ function processInput(name: string, bytes: Uint8Array, opts: DmarcOptions, c: Co
           if (top)
             wrongFile(
               item.path,
-              `Not a DMARC report: this is text that is neither XML, JSON, zip, gzip nor a saved mail; expected ${EXPECTED}.`,
+              `This is text that is neither XML, JSON, zip, gzip nor a saved mail, not ${EXPECTED}.`,
             );
           else
             skip(

@@ -327,7 +327,9 @@ describe('unusable input', () => {
       [
         'export.csv',
         'rejected',
-        expect.stringMatching(/^Not a DMARC report: this is text that is neither XML, JSON/),
+        expect.stringMatching(
+          /^This is text that is neither XML, JSON, zip, gzip nor a saved mail, not a DMARC report \(aggregate XML/,
+        ),
       ],
       [
         'data.json',
