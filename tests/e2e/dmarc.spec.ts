@@ -254,7 +254,7 @@ test.describe('DMARC reports', () => {
     const banner = page.getByRole('alert').filter({ hasText: 'No DMARC report could be read.' });
     await expect(banner).toBeVisible({ timeout: 60_000 });
     await expect(banner).toContainText('report.xml is a PDF document');
-    await expect(banner).toContainText('neither XML, zip, gzip nor a saved mail');
+    await expect(banner).toContainText('neither XML, JSON, zip, gzip nor a saved mail');
     await expect(card(page, 'Messages')).toHaveCount(0);
     await shot(page, testInfo, 'unusable');
   });
