@@ -76,7 +76,10 @@ beforeAll(() => {
   // Copies of a report, one the same and one with other figures: the two threads compare them record by record.
   const google = readFileSync(join(data, 'dmarc/google.xml'), 'utf8');
   writeFileSync(join(data, 'dmarc/google-again.xml'), google);
-  writeFileSync(join(data, 'dmarc/google-edited.xml'), google.replace('<count>12</count>', '<count>13</count>'));
+  writeFileSync(
+    join(data, 'dmarc/google-edited.xml'),
+    google.replace('<count>12</count>', '<count>13</count>'),
+  );
   cpSync(join(ROOT, 'src/tools/move-report/fixtures'), join(data, 'moves'), { recursive: true });
   cpSync(join(ROOT, 'src/tools/risk-triage/fixtures'), join(data, 'risk'), { recursive: true });
   const g = generate({ withAfter: true, seed: 9 });
