@@ -274,6 +274,10 @@ test('every row says why it is in its set; the scope is suggested; every tab and
   await expect(table).toContainText('after the last sync seen in Entra');
   await expect(table).toContainText('Entra Connect rejects userPrincipalName "kämpfer@contoso.com"');
   await expect(table).toContainText('look for an export error for connector-space DN CN={');
+  // A short table is as tall as its rows (the header and every row), with no empty box under them.
+  const rows = Number(await table.getByRole('table').getAttribute('aria-rowcount')) - 1;
+  expect(rows).toBeLessThan(10);
+  expect((await table.boundingBox())!.height).toBeLessThanOrEqual(Math.max(3, rows) * 34 + 48 + 1);
   await screenshot(page, 'sync-check-reasons');
 
   await verdict.click();
