@@ -5,9 +5,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  closeSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -109,6 +111,36 @@ describe('the built CLI', () => {
       expect(proc.status, label).toBe(mem.code);
       expect(proc.stdout, label).toBe(mem.out);
       expect(proc.stderr, label).toBe(mem.err);
+    }
+  });
+
+  it('writes the same bytes to a file as to a pipe (stdout redirected to a file is written directly)', () => {
+    for (const argv of [
+      [
+        'sync-check',
+        '--ad',
+        'sync/ad.csv',
+        '--entra',
+        'sync/entra.csv',
+        '--ad-after',
+        'sync/later.csv',
+        '--json',
+      ],
+      ['dmarc', 'dmarc'],
+    ]) {
+      const run = (stdout: 'pipe' | number) =>
+        spawnSync(process.execPath, [join(built, 'hybrid-toolbox.mjs'), ...argv], {
+          cwd: data,
+          stdio: ['ignore', stdout, 'pipe'],
+          maxBuffer: 1 << 28,
+        });
+      const piped = run('pipe');
+      const file = join(work, 'stdout.txt');
+      const fd = openSync(file, 'w');
+      const filed = run(fd);
+      closeSync(fd);
+      expect(filed.status).toBe(piped.status);
+      expect(readFileSync(file).equals(piped.stdout), argv.join(' ')).toBe(true);
     }
   });
 

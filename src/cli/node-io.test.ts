@@ -1,7 +1,10 @@
 import { afterAll, expect, it } from 'vitest';
 import { gzipSync, zipSync } from 'fflate';
 import { crc32, unpack, useNativeCodecs } from '../lib/files/unpack.ts';
-import { nodeCodecs } from './node-io.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeCodecs, nodeIo } from './node-io.ts';
 
 /*
  * The CLI opens archives with Node's zlib. Only its successes count, so every verdict must stay fflate's: the
@@ -30,6 +33,20 @@ it('reads small gzip and zip members with Node, and gives them back unchanged', 
     ...unpack({ name: 'a.zip', bytes: zipSync({ 'a.xml': xml }) }),
   ];
   expect(items.map((i) => i.kind === 'entry' && [...i.bytes])).toEqual([[...xml], [...xml]]);
+});
+
+it('reads a whole file in one request, whatever its size, and names what stops it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ht-read-'));
+  const sizes = [0, 1, 4095, 3 * 2 ** 20 + 7];
+  for (const n of sizes) {
+    const bytes = new Uint8Array(n).map((_, i) => (i * 7919) % 251);
+    writeFileSync(join(dir, `f${n}`), bytes);
+    const read = await nodeIo().readFile(join(dir, `f${n}`));
+    expect(read.length).toBe(n);
+    expect(Buffer.compare(Buffer.from(read), Buffer.from(bytes))).toBe(0);
+  }
+  await expect(nodeIo().readFile(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  await expect(nodeIo().readFile(dir)).rejects.toMatchObject({ code: 'EISDIR' });
 });
 
 afterAll(() => {
