@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isInScope, parseScope } from './compare.ts';
-import { findConflicts } from './conflicts.ts';
+import { digest, digestLowerTrim, findConflicts } from './conflicts.ts';
 import { analyse } from './core.ts';
 import { GuidColumn, GuidIndex } from './guid-column.ts';
 import type { AdUser } from './types.ts';
+import { lowerTrim, smtpAddress } from './values.ts';
 
 const enc = (name: string, text: string) => ({ name, bytes: new TextEncoder().encode(text) });
 const guid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
@@ -165,6 +166,72 @@ describe('joins at scale', () => {
     expect(c.upnVsOtherUsersProxy.map((x) => [x.address, x.upnOwner, x.proxyHolder])).toEqual([
       ['user.5@contoso.com', 5, 70_000],
     ]);
+  });
+
+  it('finds the same shared addresses as a map of the lowercased texts, whatever the spaces, case and script', () => {
+    // Few distinct addresses, written many ways: shares, near misses and values that only look alike.
+    const word = fc.constantFrom('anna', 'ANNA', 'Ånna', 'ånna', 'bo', 'İlk', 'i̇lk', 'ß', 'SS', 'x');
+    const pad = fc.constantFrom('', ' ', '\t', '\u00a0', '\ufeff', '\n ', '\u2028');
+    const address = fc
+      .tuple(pad, word, fc.constantFrom('@contoso.com', '@CONTOSO.com', '@fabrikam.com', ''), pad)
+      .map((p) => p.join(''));
+    const proxy = fc
+      .tuple(fc.constantFrom('SMTP:', 'smtp:', 'sMtP:', 'X500:', 'sip:', 'smtp', 'smtp: '), address)
+      .map((p) => p.join(''));
+    const user = fc.record({ upn: address, mail: address, proxies: fc.array(proxy, { maxLength: 3 }) });
+    fc.assert(
+      fc.property(
+        fc.array(user, { maxLength: 12 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        (us, candidate) => {
+          const ad = us.map((u, i) => ({ ...u, i }) as AdUser);
+          const owners = new Map<string, Set<number>>();
+          ad.forEach((u, i) => {
+            if (!candidate[i]) return;
+            const values = [lowerTrim(u.upn), lowerTrim(u.mail), ...u.proxies.map(smtpAddress)];
+            for (const v of values) if (v) owners.set(v, (owners.get(v) ?? new Set()).add(i));
+          });
+          const expected = [...owners]
+            .filter(([, o]) => o.size > 1)
+            .map(([v, o]) => [v, [...o]])
+            .sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
+          const c = findConflicts(
+            ad,
+            [],
+            candidate,
+            ad.map(() => -1),
+          );
+          expect(c.anyAddressClaimedTwice.map((g) => [g.value, g.ad])).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it('digests an address as its lowercased, trimmed text without making that text', () => {
+    const text = fc.string({
+      unit: fc.constantFrom(
+        ' ',
+        '\t',
+        '\r',
+        '\u000b',
+        '\u00a0',
+        'A',
+        'z',
+        '@',
+        'Ä',
+        'ǅ',
+        'İ',
+        '\u2029',
+        '\u0001',
+      ),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(text, fc.nat(4), (s, from) => {
+        const plain = lowerTrim(s.slice(from));
+        expect(digestLowerTrim(s, from)).toBe(plain ? digest(plain) : -1);
+      }),
+    );
   });
 
   it('GuidIndex finds the first position of every key, as a map of the texts would', () => {
