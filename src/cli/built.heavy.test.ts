@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateReports } from '../tools/dmarc/generate.ts';
 import { generate } from '../tools/sync-check/generate.ts';
 import { runCli } from './memory-io.ts';
 
@@ -56,6 +57,13 @@ const CASES: { argv: string[]; stdin?: string; env?: Record<string, string> }[] 
   // The second thread on (it starts at 64 files otherwise): the same output as one thread from the sources.
   { argv: ['dmarc', 'dmarc', '--json'], env: { HT_PARALLEL_MIN_FILES: '2' } },
   { argv: ['dmarc', 'dmarc'], env: { HT_PARALLEL_MIN_FILES: '2' } },
+  // A folder too big for the main thread to read alone before the reading threads have started: they take runs.
+  { argv: ['dmarc', 'many', '--json'] },
+  { argv: ['dmarc', 'many', '--ndjson'] },
+  // Three reading threads beside the main one, whatever the cores here.
+  { argv: ['dmarc', 'many', '--json'], env: { HT_THREADS: '4' } },
+  { argv: ['dmarc', 'many', '--csv'], env: { HT_THREADS: '4' } },
+  { argv: ['dmarc', 'many'], env: { HT_THREADS: '1' } },
   { argv: ['dmarc', 'dmarc'] },
   { argv: ['dmarc', 'dmarc', '--ndjson'] },
   { argv: ['dmarc', 'dmarc', 'missing'] },
@@ -82,6 +90,13 @@ beforeAll(() => {
     join(data, 'dmarc/google-edited.xml'),
     google.replace('<count>12</count>', '<count>13</count>'),
   );
+  mkdirSync(join(data, 'many'));
+  generateReports({ reports: 1200, seed: 5 }).files.forEach((r, i) =>
+    writeFileSync(join(data, 'many', `${i}-${r.name}`), r.bytes),
+  );
+  // Copies in separate runs, as a mailbox export holds them.
+  writeFileSync(join(data, 'many/zz-copy.xml'), google);
+  writeFileSync(join(data, 'many/aa-copy.xml'), google);
   cpSync(join(ROOT, 'src/tools/move-report/fixtures'), join(data, 'moves'), { recursive: true });
   cpSync(join(ROOT, 'src/tools/risk-triage/fixtures'), join(data, 'risk'), { recursive: true });
   const g = generate({ withAfter: true, seed: 9 });

@@ -1,7 +1,7 @@
 /**
- * The second thread of `hybrid-toolbox dmarc` on a big folder. The folder is cut into runs of a few files; both
- * threads take the next run from one shared counter until none is left, so neither waits for the other whatever
- * the files cost. Each run read here is posted back as soon as it is read: what its records add up to (the main
+ * A reading thread of `hybrid-toolbox dmarc` on a big folder (one per further core, at most three). The folder is
+ * cut into runs of a few files; every thread takes the next run from one shared counter until none is left, so
+ * none waits for another whatever the files cost. Each run read here is posted back as soon as it is read: what its records add up to (the main
  * thread joins the runs' figures in order; no record is kept), or, for the per-record formats, its records packed. Built only into the bundled CLI (dist-cli/workers/dmarc.mjs).
  */
 import { parentPort } from 'node:worker_threads';

@@ -48,7 +48,7 @@ function textSummary(r: DmarcOverview): string {
   return lines.join('\n') + '\n';
 }
 
-// The second thread's script exists only in the bundled CLI (scripts/build-cli.mjs); from the sources, one thread.
+// The reading threads' script exists only in the bundled CLI (scripts/build-cli.mjs); from the sources, one thread.
 const WORKER = new URL('../workers/dmarc.mjs', import.meta.url);
 const PARALLEL_MIN_FILES = Number(process.env.HT_PARALLEL_MIN_FILES) || 64;
 /** Files per run taken from the shared counter: few enough that the threads finish together. */
@@ -66,63 +66,84 @@ type Mode = 'figures' | 'records';
 type Job = { files: InputPath[]; runFiles: number; next: Int32Array; mode: Mode };
 
 /**
- * The second thread, started before the folder is walked when an operand is a folder: starting Node and compiling
- * the bundle on that thread (≈ 0.1 s) then overlaps the walk. It waits for its job and is dropped (unref'd, then
- * terminated) if the folder turns out small or the run stops first.
+ * Threads that read beside this one: one per further core (`HT_THREADS` sets the total), at most three. More
+ * would mostly wait on the disk and on this thread, which joins what they read.
  */
-class SecondThread {
-  readonly #worker = new Worker(WORKER);
-  readonly #failed: Promise<never>;
-  constructor() {
-    this.#worker.unref();
-    this.#failed = new Promise<never>((_, reject) => {
-      this.#worker.once('error', reject);
-      this.#worker.once('exit', () => reject(new Error('the second thread stopped')));
+function helperCount(): number {
+  const total = Number(process.env.HT_THREADS) || availableParallelism();
+  return Math.max(0, Math.min(total, 4) - 1);
+}
+
+/**
+ * The reading threads, started before the folder is walked when an operand is a folder: starting Node and
+ * compiling the bundle on them (≈ 0.1 s) then overlaps the walk. They wait for their job and are dropped (unref'd,
+ * then terminated) if the folder turns out small or the run stops first.
+ */
+class Helpers {
+  readonly #workers: Worker[];
+  readonly #failed: Promise<never>[];
+  private constructor(count: number) {
+    this.#workers = Array.from({ length: count }, () => new Worker(WORKER));
+    this.#failed = this.#workers.map((w) => {
+      w.unref();
+      const failed = new Promise<never>((_, reject) => {
+        w.once('error', reject);
+        w.once('exit', () => reject(new Error('a reading thread stopped')));
+      });
+      failed.catch(() => {});
+      return failed;
     });
-    this.#failed.catch(() => {});
   }
 
-  static canStart(operands: readonly string[]): boolean {
-    if (availableParallelism() < 2 || WORKER.protocol !== 'file:' || !existsSync(WORKER)) return false;
-    return operands.some((o) => {
+  static start(operands: readonly string[]): Helpers | undefined {
+    const count = helperCount();
+    if (count < 1 || WORKER.protocol !== 'file:' || !existsSync(WORKER)) return undefined;
+    const hasFolder = operands.some((o) => {
       try {
         return o !== '-' && statSync(o).isDirectory();
       } catch {
         return false;
       }
     });
+    return hasFolder ? new Helpers(count) : undefined;
   }
 
-  /** Runs of files taken from the shared counter; each arrives in `onRun`. Settles when it has no more to take. */
-  take(job: Job, onRun: (m: RunReply) => void): Promise<void> {
-    const w = this.#worker;
-    w.ref();
-    const done = new Promise<void>((resolve) => {
-      w.on('message', (m: RunMessage) => ('done' in m ? resolve() : onRun(m)));
-    });
-    w.postMessage(job);
-    return Promise.race([done, this.#failed]).finally(() => this.stop());
+  /**
+   * Runs of files taken from the shared counter; each arrives in `onRun`. Settles when every thread has no more
+   * to take or has stopped: a thread that fails leaves its runs undelivered, and the caller reads those itself.
+   */
+  async take(job: Job, onRun: (m: RunReply) => void): Promise<void> {
+    await Promise.allSettled(
+      this.#workers.map((w, i) => {
+        w.ref();
+        const done = new Promise<void>((resolve) => {
+          w.on('message', (m: RunMessage) => ('done' in m ? resolve() : onRun(m)));
+        });
+        w.postMessage(job);
+        return Promise.race([done, this.#failed[i]]).finally(() => void w.terminate());
+      }),
+    );
   }
 
   stop(): void {
-    void this.#worker.terminate();
+    for (const w of this.#workers) void w.terminate();
   }
 }
 
 type Collected = { result: DmarcResult } | { overview: DmarcOverview; figures: RunFigures };
 
 /**
- * Reads the files, on two threads when the folder is big. In 'figures' mode the summary is built from what each
+ * Reads the files, on several threads when the folder is big and there are cores for them. In 'figures' mode the summary is built from what each
  * run adds up to, and records cross between the threads only when copies of a report must be compared.
  */
 async function collect(
   ctx: RunContext,
   paths: InputPath[],
-  second: SecondThread | undefined,
+  helpers: Helpers | undefined,
   mode: Mode,
 ): Promise<Collected> {
-  if (!second || paths.length < PARALLEL_MIN_FILES || paths.some((f) => f.stdin)) {
-    second?.stop();
+  if (!helpers || paths.length < PARALLEL_MIN_FILES || paths.some((f) => f.stdin)) {
+    helpers?.stop();
     return { result: summarise(await collectFiles(ctx.lazy(paths))) };
   }
   const size = runFiles(paths.length);
@@ -143,17 +164,16 @@ async function collect(
     }
   };
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const taking = second.take({ files: paths, runFiles: size, next, mode }, (m) => {
+  const taking = helpers.take({ files: paths, runFiles: size, next, mode }, (m) => {
     if ('packed' in m) runs[m.run] = unpackCollector(m.packed);
     else {
       runs[m.run] = m.rest;
       figures[m.run] = m.figures;
     }
   });
-  taking.catch(() => {});
   for (let k = Atomics.add(next, 0, 1); k < count; k = Atomics.add(next, 0, 1)) await read(k);
   // A thread that fails leaves nothing to chance: the runs it took and did not deliver are read here.
-  await taking.catch(() => {});
+  await taking;
   for (let k = 0; k < count; k++) if (!runs[k]) await read(k);
   if (mode === 'figures') {
     const summed = await summariseRuns(runs, figures, (k) => collectFiles(lazyRun(k)), classifier);
@@ -165,15 +185,15 @@ async function collect(
 }
 
 export async function run(ctx: RunContext): Promise<void> {
-  const second = SecondThread.canStart(ctx.operands) ? new SecondThread() : undefined;
+  const helpers = Helpers.start(ctx.operands);
   try {
-    await analyse(ctx, second);
+    await analyse(ctx, helpers);
   } finally {
-    second?.stop();
+    helpers?.stop();
   }
 }
 
-async function analyse(ctx: RunContext, second: SecondThread | undefined): Promise<void> {
+async function analyse(ctx: RunContext, helpers: Helpers | undefined): Promise<void> {
   const paths = await ctx.paths(ctx.operands);
   if (!paths.length) {
     ctx.report([
@@ -187,7 +207,7 @@ async function analyse(ctx: RunContext, second: SecondThread | undefined): Promi
   const ipTable = cliIpTable();
   // The text and JSON summaries need no record one by one; CSV and NDJSON list them.
   const perRecord = ctx.format === 'csv' || ctx.format === 'ndjson';
-  const collected = await collect(ctx, paths, second, perRecord ? 'records' : 'figures');
+  const collected = await collect(ctx, paths, helpers, perRecord ? 'records' : 'figures');
   const summary = 'result' in collected ? collected.result : collected.overview;
   await enrichCli(summary, ipTable, 'figures' in collected ? collected.figures : undefined);
   ctx.report(summary.issues);
