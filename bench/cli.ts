@@ -57,18 +57,21 @@ function runOnce(cmd: string, args: string[], opts: { stdin?: string; out?: stri
 }
 
 /** The fastest of `runs` runs (after one warm-up): least wall time and, separately, least CPU time; the largest peak RSS. */
-function best(runs: number, cmd: string, args: string[], opts: { stdin?: string; out?: string } = {}): Run {
-  runOnce(cmd, args, opts);
-  let min: Run | undefined;
-  let rss = 0;
-  let cpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const r = runOnce(cmd, args, opts);
-    rss = Math.max(rss, r.rssMb);
-    cpu = Math.min(cpu, r.cpuMs);
-    if (!min || r.ms < min.ms) min = r;
-  }
-  return { ...min!, cpuMs: cpu, rssMb: rss };
+type Command = { cmd: string; args: string[]; stdin?: string; out?: string };
+
+/**
+ * Each command once to warm up, then `runs` rounds that run every command once in turn, so that a machine that
+ * grows busier or quieter meanwhile weighs on a command and its baseline alike. Per command: the fastest run,
+ * the least CPU time and the largest peak RSS seen.
+ */
+function bestOf(runs: number, commands: Command[]): Run[] {
+  const all = commands.map((c) => (runOnce(c.cmd, c.args, c), [] as Run[]));
+  for (let i = 0; i < runs; i++) commands.forEach((c, k) => all[k]!.push(runOnce(c.cmd, c.args, c)));
+  return all.map((rs) => ({
+    ...rs.reduce((a, b) => (b.ms < a.ms ? b : a)),
+    cpuMs: Math.min(...rs.map((r) => r.cpuMs)),
+    rssMb: Math.max(...rs.map((r) => r.rssMb)),
+  }));
 }
 
 const row = (name: string, r: Run, base: Run, note = ''): BenchRow => ({
@@ -180,9 +183,11 @@ export async function bench(): Promise<BenchSection[]> {
   const sections: BenchSection[] = [];
 
   // Cold start: one conversion against a bare Node start.
-  const bare = best(15, node, ['-e', '0']);
-  const one = best(15, node, [BIN, 'immutable-id', 'JC2LdB0sEUucPB2eXYo7Dw==']);
-  const help = best(15, node, [BIN, '--help']);
+  const [bare, one, help] = bestOf(15, [
+    { cmd: node, args: ['-e', '0'] },
+    { cmd: node, args: [BIN, 'immutable-id', 'JC2LdB0sEUucPB2eXYo7Dw=='] },
+    { cmd: node, args: [BIN, '--help'] },
+  ]) as [Run, Run, Run];
   sections.push({
     title: 'Command line: cold start (whole process)',
     baseline: '`node -e 0`, same run',
@@ -192,17 +197,21 @@ export async function bench(): Promise<BenchSection[]> {
       row('hybrid-toolbox --help (no core loaded)', help, bare),
     ],
     verdict: verdict('One conversion', one, bare, 2),
-    notes: ['Minimum of 15 runs after a warm-up; peak RSS is the largest seen.'],
+    notes: [
+      'Minimum of 15 runs after a warm-up, the three commands taking turns; peak RSS is the largest seen.',
+    ],
   });
 
   // DMARC: a folder of 3,264 reports from the real corpus.
   const d = dmarcFolders();
   const out = join(DIR, 'cli-out.json');
   const dmarcLoad = loadavg();
-  const saxes = best(5, node, [join(ROOT, 'bench/cli-baseline-saxes.mjs'), d.plain]);
-  const dmarcText = best(5, node, [BIN, 'dmarc', d.mixed]);
-  const dmarcJson = best(5, node, [BIN, 'dmarc', d.mixed, '--json'], { out });
-  const python = best(3, 'python3', [join(ROOT, 'bench/cli-dmarc-etree.py'), d.mixed]);
+  const [saxes, dmarcText, dmarcJson, python] = bestOf(5, [
+    { cmd: node, args: [join(ROOT, 'bench/cli-baseline-saxes.mjs'), d.plain] },
+    { cmd: node, args: [BIN, 'dmarc', d.mixed] },
+    { cmd: node, args: [BIN, 'dmarc', d.mixed, '--json'], out },
+    { cmd: 'python3', args: [join(ROOT, 'bench/cli-dmarc-etree.py'), d.mixed] },
+  ]) as [Run, Run, Run, Run];
   const mb = d.xmlBytes / 1e6;
   sections.push({
     title: 'Command line: DMARC over a folder of real reports (whole process)',
@@ -228,7 +237,7 @@ export async function bench(): Promise<BenchSection[]> {
     ],
     verdict: `${verdict('CLI vs bare saxes', dmarcText, saxes, 1.5)}; ${verdict('Python vs CLI (speed-up)', dmarcText, python, 2, false)}`,
     notes: [
-      `${d.files.toLocaleString('en-US')} reports (a third plain XML, a third .xml.gz, a third .zip, one folder) made from the aggregate reports in ../shared/fixtures/dmarc/real, each with its own report id; ${mb.toFixed(1)} MB of XML. Minimum of 5 runs (Python: 3) after a warm-up. The CLI reads on two threads, so on a busy machine its wall time suffers more than the single-threaded baselines'. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(dmarcLoad)}; after: ${fmtLoad(loadavg())}.`,
+      `${d.files.toLocaleString('en-US')} reports (a third plain XML, a third .xml.gz, a third .zip, one folder) made from the aggregate reports in ../shared/fixtures/dmarc/real, each with its own report id; ${mb.toFixed(1)} MB of XML. Minimum of 5 runs after a warm-up, the four commands taking turns. The CLI reads on two threads, so on a busy machine its wall time suffers more than the single-threaded baselines'. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(dmarcLoad)}; after: ${fmtLoad(loadavg())}.`,
     ],
   });
 
@@ -236,10 +245,10 @@ export async function bench(): Promise<BenchSection[]> {
   const s = syncFiles();
   const scope = s.scope.flatMap((x) => ['--scope', x]);
   const load = loadavg();
-  const papa = best(3, node, [join(ROOT, 'bench/cli-baseline-papa.mjs'), s.ad, s.entra]);
-  const sync = best(3, node, [BIN, 'sync-check', '--ad', s.ad, '--entra', s.entra, ...scope, '--json'], {
-    out,
-  });
+  const [papa, sync] = bestOf(5, [
+    { cmd: node, args: [join(ROOT, 'bench/cli-baseline-papa.mjs'), s.ad, s.entra] },
+    { cmd: node, args: [BIN, 'sync-check', '--ad', s.ad, '--entra', s.entra, ...scope, '--json'], out },
+  ]) as [Run, Run];
   const jsonMb = statSync(out).size / 1e6;
   const inMb = (statSync(s.ad).size + statSync(s.entra).size) / 1e6;
   rmSync(out, { force: true });
@@ -257,7 +266,7 @@ export async function bench(): Promise<BenchSection[]> {
     ],
     verdict: `${verdict('Sync check vs bare Papa Parse', sync, papa, 1.3)}; peak RSS ${sync.rssMb.toFixed(0)} MB (goal ≤ ~1,100 MB): ${sync.rssMb <= 1150 ? 'met' : 'NOT met'}`,
     notes: [
-      `${inMb.toFixed(0)} MB of CSV in. Minimum of 3 runs after a warm-up. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(load)}; after: ${fmtLoad(loadavg())}.`,
+      `${inMb.toFixed(0)} MB of CSV in. Minimum of 5 runs after a warm-up, the two commands taking turns. Load average (1, 5, 15 min) before the baseline: ${fmtLoad(load)}; after: ${fmtLoad(loadavg())}.`,
     ],
   });
   return sections;
