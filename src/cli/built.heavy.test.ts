@@ -47,6 +47,7 @@ const STDIN = Array.from({ length: 2000 }, (_, i) => (i === 7 ? 'bad*padding=' :
 
 const CASES: { argv: string[]; stdin?: string; env?: Record<string, string> }[] = [
   { argv: ['--help'] },
+  { argv: ['--version'] },
   { argv: ['immutable-id', '--help'] },
   { argv: [] },
   { argv: ['nope'] },

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { esc, escapeText } from './escape.ts';
@@ -22,6 +22,11 @@ describe('the CLI layer', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     for (const c of commands) expect(help.out).toContain(`  ${c.name}`);
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V'])
+      expect(await runCli([flag])).toEqual({ code: 0, out: `hybrid-toolbox ${manifest.version}\n`, err: '' });
     const none = await runCli([]);
     expect(none.code).toBe(2);
     expect(none.err).toContain('Usage: hybrid-toolbox <tool>');

@@ -47,6 +47,7 @@ function overview(): string {
   return [
     'Usage: hybrid-toolbox <tool> [arguments…]',
     '       hybrid-toolbox <tool> --help',
+    '       hybrid-toolbox --version',
     '',
     'Tools:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
@@ -91,6 +92,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(overview());
+    return EXIT.ok;
+  }
+  // A scheduled job's log says which version produced its output.
+  if (name === '--version' || name === '-V') {
+    io.stdout(`hybrid-toolbox ${version()}\n`);
     return EXIT.ok;
   }
   const spec = commands.find((c) => c.name === name);
