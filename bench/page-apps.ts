@@ -603,6 +603,7 @@ export async function bench(): Promise<BenchSection[]> {
   return [
     {
       title: 'Every tool in the served build, drop → first answer on screen (headless Chromium)',
+      timeColumn: 'fastest run, ms',
       baseline:
         'per tool, measured in the same browser in the same run: a bare TextDecoder + Papa Parse of the same files for Sync check, the same core run directly in a blank page for the others (best of the runs)',
       rows,

@@ -37,7 +37,7 @@ const header = [
   '',
   `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}.`,
   '',
-  'Figures are medians; ratios compare against a baseline measured in the same run, because these machines are noisy.',
+  'Figures are medians, except where a table says it shows the fastest run (whole processes, the page path); ratios compare against a baseline measured in the same run, because these machines are noisy.',
   'Regenerate with `npm run bench` (or `npm run bench -- <name>` for one section; that rewrites this file with only those).',
   '',
 ].join('\n');

@@ -6,7 +6,7 @@ import type { DecodedText } from '../../lib/csv/decode.ts';
 import { readCsv } from '../../lib/csv/read.ts';
 import type { RunOptions } from '../../lib/issue.ts';
 import { consistencyGuidOf, objectGuidOf } from './anchors.ts';
-import { DateCheck, dateColumn, parseDate, type DateColumn } from './dates.ts';
+import { DateCheck, dateColumn, fieldOf, parseDate, type DateColumn } from './dates.ts';
 import {
   AD_ALIASES,
   EXPECTED,
@@ -255,7 +255,7 @@ function whenCreated(
   check: DateCheck,
 ): { order: DateColumn['order']; issues: SyncIssue[] } {
   const issues: SyncIssue[] = [];
-  const created = dateColumn(users.map((u) => u.whenCreated));
+  const created = dateColumn(fieldOf(users, (u) => u.whenCreated));
   if (created.isGuessed) {
     issues.push({
       code: 'date-order-guessed',

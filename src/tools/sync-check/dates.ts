@@ -26,6 +26,14 @@ export function dateColumn(values: Iterable<string>): DateColumn {
   return f ? { order: f.order, isGuessed: f.isGuessed } : { order: 'ymd', isGuessed: false };
 }
 
+/**
+ * One field of every user, read only as far as it is asked for: the first ISO 8601 value settles a column's
+ * order, and a list of 200,000 values (each read from its own user, far apart in memory) is not built for it.
+ */
+export function* fieldOf<U>(users: readonly U[], get: (u: U) => string): Generator<string> {
+  for (const u of users) yield get(u);
+}
+
 export interface ParsedDate {
   /** ISO 8601: with `Z` when the instant is known (a zone in the text, or `assumeUtc`), else zone-less. */
   iso: string;

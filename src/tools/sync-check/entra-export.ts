@@ -8,7 +8,7 @@ import { readCsv } from '../../lib/csv/read.ts';
 import { detectDateOrder } from '../../lib/culture/dates.ts';
 import type { RunOptions } from '../../lib/issue.ts';
 import { immutableIdKey } from './anchors.ts';
-import { DateCheck, dateColumn, parseDate } from './dates.ts';
+import { DateCheck, dateColumn, fieldOf, parseDate } from './dates.ts';
 import { commandFor } from './export-commands.ts';
 import {
   ENTRA_ALIASES,
@@ -302,7 +302,7 @@ export function entraFromCsv(
     for (let r = 0; r < users.length; r++) users[r]!.lastSync = times.read(lastSyncText[r], users[r]!.line);
   }
   if (c.lastSync >= 0) issues.push(...times.check.issues(file, fields.lastSync!));
-  const createdOrder = c.created >= 0 ? dateColumn(users.map((u) => u.created)).order : 'ymd';
+  const createdOrder = c.created >= 0 ? dateColumn(fieldOf(users, (u) => u.created)).order : 'ymd';
   if (c.created >= 0) issues.push(...createdCheck.finish(createdOrder).issues(file, fields.created!));
   mapping.dateOrders = { lastSync: times.order, created: createdOrder };
   return { users, mapping, issues, keys, anchors };
