@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isQuarantinedUpn } from './conflicts.ts';
 import { dnKey, isBelow, isTypeNameValue, parentDn, readBoolean, splitMulti, smtpProxy } from './values.ts';
@@ -15,6 +16,33 @@ describe('values as exporters write them', () => {
     ).toHaveLength(1);
     expect(splitMulti('{}')).toEqual([]);
     expect(splitMulti('')).toEqual([]);
+  });
+
+  it('splits a joined cell exactly as splitting, trimming and dropping empty parts would, whatever the count', () => {
+    const part = fc.oneof(
+      fc.constantFrom('', ' ', 'SMTP:a@x.com', ' smtp:b@y.org '),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 7 }), fc.constantFrom(';', '|'), (parts, sep) => {
+        const clean = parts.filter((p) => !p.includes(';') && !p.includes('|') && !/[{}[\],\n]/.test(p));
+        const cell = clean.join(sep);
+        const v = cell.trim();
+        fc.pre(v !== '' && !v.startsWith('{') && !v.startsWith('['));
+        // What a cell holding this separator must give, however many parts it has.
+        const expected =
+          v.includes(';') || v.includes('|')
+            ? v
+                .split(sep)
+                .map((p) => p.trim())
+                .filter(Boolean)
+            : [v];
+        const got = splitMulti(cell);
+        expect(got).toEqual(expected);
+        expect(got.length).toBe(Object.keys(got).length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('knows .NET type names, including generic lists', () => {

@@ -62,18 +62,25 @@ export function splitMulti(value: unknown): string[] {
       return v.split(/,\s*(?=[a-z0-9]+:)/i).map((s) => s.trim());
     return [v];
   }
-  const out: string[] = [];
+  let first = '';
+  let second = '';
+  let out: string[] | undefined;
   for (let start = 0; start <= v.length;) {
     const k = v.indexOf(sep, start);
     const end = k === -1 ? v.length : k;
     if (end > start) {
       const p = v.slice(start, end).trim();
-      if (p) out.push(p);
+      if (p && !first) first = p;
+      else if (p && !second) second = p;
+      else if (p) (out ??= [first, second]).push(p);
     }
     start = end + 1;
   }
-  // A pushed-to array keeps room for 16 values; each user keeps its list to the end, so keep an exact copy.
-  return out.slice();
+  // Each user keeps its list to the end. Most lists hold one or two addresses: literal arrays of exactly that
+  // size, which V8 soon allocates where long-lived objects go; a pushed-to array keeps room for 16, so a longer
+  // list is copied exactly.
+  if (out) return out.slice();
+  return second ? [first, second] : first ? [first] : [];
 }
 
 /**
